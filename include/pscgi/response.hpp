@@ -1,0 +1,104 @@
+#pragma once
+/// \file
+/// Responses are built once with a ResponseBuilder and are immutable from then on: they are handed
+/// around as ResponsePtr (shared, const), may sit in a cache and be sent to many clients, and anything
+/// that wants a different response (a 304, a HEAD answer) builds a new object.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pscgi {
+
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+/// What the application says about caching this response, beyond its HTTP headers.
+enum class CachePolicy : std::uint8_t {
+  automatic,  ///< the cache decides from status, headers and its settings
+  never,      ///< never store this response (it shows one client's data)
+};
+
+class Response;
+using ResponsePtr = std::shared_ptr<const Response>;
+
+/// A finished response. Nothing can change it: there are no setters, and ResponsePtr is const.
+/// The CGI-style bytes ("Status: 200 OK\r\n", headers, blank line, body) are rendered once, when it
+/// is finished, so sending it again is a write of `wire()`.
+class Response {
+ public:
+  int status() const noexcept { return status_; }
+  std::string_view reason() const noexcept;
+  const std::vector<Header>& headers() const noexcept { return headers_; }
+  /// The first header with this name (case-insensitive), or nullopt.
+  std::optional<std::string_view> header(std::string_view name) const noexcept;
+  std::string_view body() const noexcept;
+
+  /// Everything that goes on the wire: head, blank line, body.
+  std::string_view wire() const noexcept { return wire_; }
+  /// The status line and header lines, each ending in CRLF, without the blank line. Extra per-request
+  /// headers (debug headers) are written between head and tail, so the object itself is never touched.
+  std::string_view wire_head() const noexcept { return std::string_view(wire_).substr(0, head_length_); }
+  /// The blank line and the body.
+  std::string_view wire_tail() const noexcept { return std::string_view(wire_).substr(head_length_); }
+
+  CachePolicy cache_policy() const noexcept { return cache_policy_; }
+  /// A lifetime the application asked for with ResponseBuilder::cache_for, if any.
+  std::optional<std::chrono::milliseconds> lifetime() const noexcept { return lifetime_; }
+
+  /// A new response with the same status and headers (Content-Length included) and no body: the
+  /// answer to HEAD. This object is left as it is.
+  ResponsePtr without_body() const;
+
+ private:
+  friend class ResponseBuilder;
+  Response() = default;
+
+  int status_ = 200;
+  std::vector<Header> headers_;
+  std::string wire_;
+  std::size_t head_length_ = 0;
+  std::size_t body_length_ = 0;
+  CachePolicy cache_policy_ = CachePolicy::automatic;
+  std::optional<std::chrono::milliseconds> lifetime_;
+};
+
+/// Builds a Response. finish() validates it (no CR/LF or NUL in headers, a status in 100..999), adds
+/// Content-Length (except for 1xx, 204 and 304), renders the bytes and returns the immutable object.
+/// It throws std::invalid_argument on an invalid response; the pipeline turns that into a 500.
+class ResponseBuilder {
+ public:
+  explicit ResponseBuilder(int status = 200) : status_(status) {}
+
+  ResponseBuilder& status(int code) { status_ = code; return *this; }
+  /// Adds a header; repeated names are kept (Set-Cookie). Content-Length is always computed.
+  ResponseBuilder& header(std::string name, std::string value);
+  ResponseBuilder& content_type(std::string value) { return header("Content-Type", std::move(value)); }
+  ResponseBuilder& body(std::string bytes) { body_ = std::move(bytes); return *this; }
+  /// Never cache this response.
+  ResponseBuilder& uncacheable() { cache_policy_ = CachePolicy::never; return *this; }
+  /// Cache this response for this long (Cache-Control s-maxage/max-age and Expires still win).
+  ResponseBuilder& cache_for(std::chrono::milliseconds lifetime) { lifetime_ = lifetime; return *this; }
+
+  ResponsePtr finish();
+
+ private:
+  int status_;
+  std::vector<Header> headers_;
+  std::string body_;
+  CachePolicy cache_policy_ = CachePolicy::automatic;
+  std::optional<std::chrono::milliseconds> lifetime_;
+};
+
+/// The standard reason phrase for a status code ("Not Found"), or "Unknown".
+std::string_view reason_phrase(int status) noexcept;
+
+/// A small text/plain response with this status and its reason phrase as the body.
+ResponsePtr make_error_response(int status);
+
+}  // namespace pscgi

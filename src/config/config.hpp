@@ -1,0 +1,76 @@
+#pragma once
+// The whole server configuration as the rest of the program sees it: plain values, already checked.
+// src/config/settings.cpp holds the table of keys (name, type, default, check, doc) that fills it
+// from YAML; docs/configuration.md is written from the same table.
+
+#include <pscgi/app.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace pscgi::config {
+
+using Duration = std::chrono::milliseconds;
+
+/// One address to listen on: `unix:/path`, `host:port` or `[v6]:port`.
+struct ListenAddress {
+  enum class Kind { unix_socket, tcp };
+  Kind kind = Kind::unix_socket;
+  std::string path;        ///< unix socket path
+  std::string host;        ///< tcp host (IPv4 or IPv6 literal, or a name)
+  std::uint16_t port = 0;  ///< tcp port
+  std::string text;        ///< as written in the config, for messages
+};
+
+struct WorkerSettings {
+  int count = 4;
+  std::uint64_t max_requests = 1000;  ///< 0 = no limit
+  std::uint64_t max_requests_jitter = 100;
+  Duration graceful_timeout = std::chrono::seconds(30);
+};
+
+struct Limits {
+  std::size_t max_header_bytes = 64 * 1024;
+  std::size_t max_body_bytes = 8 * 1024 * 1024;
+  Duration read_timeout = std::chrono::seconds(10);
+  Duration write_timeout = std::chrono::seconds(10);
+};
+
+enum class LogLevel { trace, debug, info, warn, error, critical, off };
+
+struct LogSettings {
+  LogLevel level = LogLevel::info;
+  std::string error_log = "stderr";   ///< "stderr", "stdout" or a file path
+  std::string access_log = "stderr";  ///< "stderr", "stdout", "off" or a file path
+};
+
+struct Config {
+  std::vector<ListenAddress> listen;  ///< at least one
+  mode_t socket_mode = 0660;
+  int backlog = 1024;
+  std::optional<std::string> pid_file;
+  WorkerSettings workers;
+  Limits limits;
+  LogSettings log;
+  std::vector<std::string> stages = {"access_log"};  ///< the pipeline before the app, outermost first
+  AppSettings app{"demo", {}};
+  std::string source;  ///< the file it came from, for messages
+};
+
+/// A configuration error. what() names the file, the key (`workers.count`) and the 1-based line.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Reads and checks a config file. Throws ConfigError.
+Config load_config_file(const std::string& path);
+/// Reads and checks config text; `source` names it in messages. Throws ConfigError.
+Config load_config_text(const std::string& yaml_text, const std::string& source = "<text>");
+
+}  // namespace pscgi::config

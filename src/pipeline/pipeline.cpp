@@ -1,0 +1,97 @@
+#include <pscgi/pipeline.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
+namespace pscgi {
+namespace {
+
+// Logging must not throw out of a noexcept function, whatever the sink does.
+void log_stage_failure(const Stage& stage, const Exchange& exchange, const char* what, const char* when) noexcept {
+  try {
+    spdlog::error("stage '{}' threw {}: {} (request {} {})", stage.name(), when, what,
+                  exchange.original_request().method(), exchange.original_request().uri());
+  } catch (...) {
+  }
+}
+
+ResponsePtr internal_error() noexcept {
+  try {
+    return make_error_response(500);
+  } catch (...) {
+    return nullptr;  // out of memory: the connection closes without an answer
+  }
+}
+
+}  // namespace
+
+void Pipeline::prepend(StagePtr stage) { stages_.insert(stages_.begin(), std::move(stage)); }
+
+// Returns the index of the stage that answered (or failed), or size() when nobody answered.
+std::size_t Pipeline::run_inward(Exchange& exchange) noexcept {
+  for (std::size_t i = 0; i < stages_.size(); ++i) {
+    Stage& stage = *stages_[i];
+    try {
+      if (stage.on_request(exchange) == StageResult::answered) {
+        if (!exchange.response) {
+          log_stage_failure(stage, exchange, "answered without a response", "in on_request");
+          exchange.response = internal_error();
+        }
+        return i;
+      }
+    } catch (const std::exception& e) {
+      log_stage_failure(stage, exchange, e.what(), "in on_request");
+      exchange.response = internal_error();
+      return i;
+    } catch (...) {
+      log_stage_failure(stage, exchange, "a non-standard exception", "in on_request");
+      exchange.response = internal_error();
+      return i;
+    }
+  }
+  try {
+    exchange.response = make_error_response(404);
+  } catch (...) {
+    exchange.response = internal_error();
+  }
+  return stages_.size();
+}
+
+void Pipeline::run_outward(Exchange& exchange, std::size_t from) noexcept {
+  for (std::size_t i = from; i-- > 0;) {
+    Stage& stage = *stages_[i];
+    try {
+      stage.on_response(exchange);
+    } catch (const std::exception& e) {
+      log_stage_failure(stage, exchange, e.what(), "in on_response");
+      exchange.response = internal_error();
+    } catch (...) {
+      log_stage_failure(stage, exchange, "a non-standard exception", "in on_response");
+      exchange.response = internal_error();
+    }
+    if (!exchange.response) exchange.response = internal_error();
+  }
+}
+
+void Pipeline::run(Exchange& exchange) noexcept {
+  exchange.response.reset();
+  run_outward(exchange, run_inward(exchange));
+}
+
+void Pipeline::on_worker_start(const WorkerInfo& worker) {
+  for (auto& stage : stages_) stage->on_worker_start(worker);
+}
+
+void Pipeline::on_worker_exit() noexcept {
+  for (auto& stage : stages_) {
+    try {
+      stage->on_worker_exit();
+    } catch (const std::exception& e) {
+      spdlog::warn("stage '{}' failed at worker exit: {}", stage->name(), e.what());
+    } catch (...) {
+    }
+  }
+}
+
+}  // namespace pscgi

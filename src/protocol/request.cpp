@@ -1,0 +1,110 @@
+#include <pscgi/request.hpp>
+
+#include <stdexcept>
+
+namespace pscgi {
+namespace {
+
+constexpr std::string_view known_names[] = {"REQUEST_METHOD", "REQUEST_URI",  "QUERY_STRING", "REMOTE_ADDR",
+                                            "DOCUMENT_URI",   "HTTP_HOST",    "SERVER_NAME"};
+
+std::uint32_t checked_u32(std::size_t value) {
+  if (value > UINT32_MAX) throw std::length_error("request larger than 4 GiB");
+  return static_cast<std::uint32_t>(value);
+}
+
+}  // namespace
+
+Request Request::from_variables(const std::vector<std::pair<std::string, std::string>>& variables,
+                                std::string body) {
+  std::string storage;
+  std::vector<VariableSlot> slots;
+  slots.reserve(variables.size());
+  for (const auto& [name, value] : variables) {
+    VariableSlot slot;
+    slot.name_offset = checked_u32(storage.size());
+    slot.name_length = checked_u32(name.size());
+    storage += name;
+    storage.push_back('\0');
+    slot.value_offset = checked_u32(storage.size());
+    slot.value_length = checked_u32(value.size());
+    storage += value;
+    storage.push_back('\0');
+    slots.push_back(slot);
+  }
+  return Request(std::move(storage), std::move(slots), std::move(body));
+}
+
+Request::Request(std::string storage, std::vector<VariableSlot> slots, std::string body)
+    : storage_(std::move(storage)), slots_(std::move(slots)), body_(std::move(body)) {
+  index_known_variables();
+}
+
+void Request::index_known_variables() noexcept {
+  for (auto& index : known_) index = absent;
+  // Walk backwards so that the first occurrence of a repeated name is the one kept.
+  for (std::size_t i = slots_.size(); i-- > 0;) {
+    const std::string_view name(storage_.data() + slots_[i].name_offset, slots_[i].name_length);
+    for (std::size_t k = 0; k < std::size(known_names); ++k) {
+      if (name == known_names[k]) known_[k] = static_cast<std::uint32_t>(i);
+    }
+  }
+}
+
+std::string_view Request::value_at(std::uint32_t slot) const noexcept {
+  const VariableSlot& s = slots_[slot];
+  return {storage_.data() + s.value_offset, s.value_length};
+}
+
+std::string_view Request::known(Known which) const noexcept {
+  const std::uint32_t slot = known_[static_cast<std::size_t>(which)];
+  return slot == absent ? std::string_view() : value_at(slot);
+}
+
+std::optional<std::string_view> Request::find(std::string_view name) const noexcept {
+  for (const VariableSlot& s : slots_) {
+    if (std::string_view(storage_.data() + s.name_offset, s.name_length) == name) {
+      return std::string_view(storage_.data() + s.value_offset, s.value_length);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> Request::header(std::string_view http_name) const {
+  std::string cgi_name = "HTTP_";
+  cgi_name.reserve(5 + http_name.size());
+  for (char c : http_name) {
+    if (c == '-') c = '_';
+    else if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    cgi_name.push_back(c);
+  }
+  return find(cgi_name);
+}
+
+std::string_view Request::host() const noexcept {
+  const std::string_view http_host = known(Known::http_host);
+  return http_host.empty() ? known(Known::server_name) : http_host;
+}
+
+std::string_view Request::path() const noexcept {
+  if (known_[static_cast<std::size_t>(Known::document_uri)] != absent) return known(Known::document_uri);
+  const std::string_view request_uri = uri();
+  return request_uri.substr(0, request_uri.find('?'));
+}
+
+Variable Request::variable(std::size_t index) const noexcept {
+  const VariableSlot& s = slots_[index];
+  return {{storage_.data() + s.name_offset, s.name_length}, {storage_.data() + s.value_offset, s.value_length}};
+}
+
+Request Request::with_method(std::string_view method) const {
+  std::vector<std::pair<std::string, std::string>> variables;
+  variables.reserve(slots_.size());
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    const Variable v = variable(i);
+    variables.emplace_back(std::string(v.name), v.name == "REQUEST_METHOD" ? std::string(method) : std::string(v.value));
+  }
+  return from_variables(variables, body_);
+}
+
+}  // namespace pscgi

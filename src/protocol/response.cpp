@@ -1,0 +1,157 @@
+#include <pscgi/response.hpp>
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace pscgi {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+bool is_token_char(char c) noexcept {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+// A header that could smuggle a line break would let an application (or a client echoed by one)
+// inject headers or a second response, so finish() refuses it.
+void check_header(const Header& h) {
+  if (h.name.empty()) throw std::invalid_argument("response header with an empty name");
+  for (char c : h.name) {
+    if (!is_token_char(c)) throw std::invalid_argument(fmt::format("invalid character in response header name '{}'", h.name));
+  }
+  for (char c : h.value) {
+    if (c == '\r' || c == '\n' || c == '\0') {
+      throw std::invalid_argument(fmt::format("CR, LF or NUL in the value of response header '{}'", h.name));
+    }
+  }
+}
+
+bool status_has_no_body(int status) noexcept { return status < 200 || status == 204 || status == 304; }
+
+}  // namespace
+
+std::string_view reason_phrase(int status) noexcept {
+  switch (status) {
+    case 100: return "Continue";
+    case 101: return "Switching Protocols";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 203: return "Non-Authoritative Information";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 300: return "Multiple Choices";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 411: return "Length Required";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "Unknown";
+  }
+}
+
+std::string_view Response::reason() const noexcept { return reason_phrase(status_); }
+
+std::string_view Response::body() const noexcept {
+  return std::string_view(wire_).substr(wire_.size() - body_length_);
+}
+
+std::optional<std::string_view> Response::header(std::string_view name) const noexcept {
+  for (const Header& h : headers_) {
+    if (iequals(h.name, name)) return std::string_view(h.value);
+  }
+  return std::nullopt;
+}
+
+ResponsePtr Response::without_body() const {
+  auto copy = std::shared_ptr<Response>(new Response(*this));
+  copy->wire_.resize(wire_.size() - body_length_);
+  copy->body_length_ = 0;
+  return copy;
+}
+
+ResponseBuilder& ResponseBuilder::header(std::string name, std::string value) {
+  headers_.push_back({std::move(name), std::move(value)});
+  return *this;
+}
+
+ResponsePtr ResponseBuilder::finish() {
+  if (status_ < 100 || status_ > 999) throw std::invalid_argument(fmt::format("invalid response status {}", status_));
+  auto response = std::shared_ptr<Response>(new Response());
+  response->status_ = status_;
+  response->cache_policy_ = cache_policy_;
+  response->lifetime_ = lifetime_;
+  response->headers_.reserve(headers_.size() + 1);
+  for (Header& h : headers_) {
+    check_header(h);
+    if (iequals(h.name, "Content-Length") || iequals(h.name, "Status")) continue;  // computed below
+    response->headers_.push_back(std::move(h));
+  }
+  const bool bodiless = status_has_no_body(status_);
+  if (bodiless) body_.clear();
+  else response->headers_.push_back({"Content-Length", std::to_string(body_.size())});
+
+  std::size_t head_size = 32;
+  for (const Header& h : response->headers_) head_size += h.name.size() + h.value.size() + 4;
+  std::string& wire = response->wire_;
+  wire.reserve(head_size + 2 + body_.size());
+  fmt::format_to(std::back_inserter(wire), "Status: {} {}\r\n", status_, reason_phrase(status_));
+  for (const Header& h : response->headers_) {
+    wire += h.name;
+    wire += ": ";
+    wire += h.value;
+    wire += "\r\n";
+  }
+  response->head_length_ = wire.size();
+  wire += "\r\n";
+  wire += body_;
+  response->body_length_ = body_.size();
+  headers_.clear();
+  body_.clear();
+  return response;
+}
+
+ResponsePtr make_error_response(int status) {
+  return ResponseBuilder(status)
+      .content_type("text/plain; charset=utf-8")
+      .header("Cache-Control", "no-store")
+      .body(fmt::format("{} {}\n", status, reason_phrase(status)))
+      .uncacheable()
+      .finish();
+}
+
+}  // namespace pscgi
