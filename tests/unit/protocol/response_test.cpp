@@ -1,0 +1,77 @@
+#include <pscgi/response.hpp>
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <type_traits>
+
+namespace pscgi {
+namespace {
+
+// The design rests on this: once finished, a response cannot be changed through the pointer everyone
+// shares, so a cached object can never be edited into a 304 (or anything else).
+static_assert(std::is_same_v<ResponsePtr, std::shared_ptr<const Response>>);
+static_assert(std::is_const_v<ResponsePtr::element_type>);
+static_assert(!std::is_assignable_v<ResponsePtr::element_type&, const Response&>);
+
+TEST(ResponseBuilderTest, RendersCgiStyleBytesOnce) {
+  auto r = ResponseBuilder(200).content_type("text/plain").body("hello").finish();
+  EXPECT_EQ(r->wire(), "Status: 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello");
+  EXPECT_EQ(r->wire_head(), "Status: 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n");
+  EXPECT_EQ(r->wire_tail(), "\r\nhello");
+  EXPECT_EQ(r->body(), "hello");
+  EXPECT_EQ(r->header("content-length"), "5");
+}
+
+TEST(ResponseBuilderTest, ComputesContentLengthOverAppValue) {
+  auto r = ResponseBuilder(200).header("Content-Length", "999").body("abc").finish();
+  EXPECT_EQ(r->header("Content-Length"), "3");
+  EXPECT_EQ(r->headers().size(), 1u);
+}
+
+TEST(ResponseBuilderTest, NoContentLengthOrBodyFor204And304) {
+  for (int status : {204, 304}) {
+    auto r = ResponseBuilder(status).body("ignored").finish();
+    EXPECT_FALSE(r->header("Content-Length")) << status;
+    EXPECT_EQ(r->body(), "") << status;
+  }
+}
+
+TEST(ResponseBuilderTest, KeepsRepeatedHeaders) {
+  auto r = ResponseBuilder(200).header("Set-Cookie", "a=1").header("Set-Cookie", "b=2").finish();
+  EXPECT_NE(r->wire().find("Set-Cookie: a=1\r\nSet-Cookie: b=2\r\n"), std::string_view::npos);
+}
+
+TEST(ResponseBuilderTest, RejectsHeaderInjectionAndBadStatus) {
+  EXPECT_THROW(ResponseBuilder(200).header("X", "a\r\nInjected: 1").finish(), std::invalid_argument);
+  EXPECT_THROW(ResponseBuilder(200).header("Bad Name", "v").finish(), std::invalid_argument);
+  EXPECT_THROW(ResponseBuilder(200).header("", "v").finish(), std::invalid_argument);
+  EXPECT_THROW(ResponseBuilder(42).finish(), std::invalid_argument);
+}
+
+TEST(ResponseTest, WithoutBodyIsANewObjectWithTheSameHead) {
+  auto full = ResponseBuilder(200).body("0123456789").finish();
+  auto head = full->without_body();
+  EXPECT_NE(head.get(), full.get());
+  EXPECT_EQ(head->wire_head(), full->wire_head());
+  EXPECT_EQ(head->wire_tail(), "\r\n");
+  EXPECT_EQ(head->header("Content-Length"), "10");
+  EXPECT_EQ(full->body(), "0123456789");
+}
+
+TEST(ResponseTest, CachePolicyAndLifetimeComeFromTheBuilder) {
+  auto r = ResponseBuilder(200).uncacheable().cache_for(std::chrono::seconds(5)).finish();
+  EXPECT_EQ(r->cache_policy(), CachePolicy::never);
+  EXPECT_EQ(r->lifetime(), std::chrono::milliseconds(5000));
+  EXPECT_EQ(ResponseBuilder().finish()->cache_policy(), CachePolicy::automatic);
+}
+
+TEST(ResponseTest, ErrorResponsesAreSmallUncacheableText) {
+  auto r = make_error_response(404);
+  EXPECT_EQ(r->status(), 404);
+  EXPECT_EQ(r->body(), "404 Not Found\n");
+  EXPECT_EQ(r->cache_policy(), CachePolicy::never);
+}
+
+}  // namespace
+}  // namespace pscgi
