@@ -49,6 +49,23 @@ struct LogSettings {
   std::string access_log = "stderr";  ///< "stderr", "stdout", "off" or a file path
 };
 
+/// The per-worker response cache (docs/cache.md).
+struct CacheSettings {
+  bool enabled = true;
+  Duration ttl = std::chrono::seconds(10);           ///< lifetime when the response names none
+  Duration max_ttl = std::chrono::hours(1);          ///< caps every lifetime, whatever its source
+  std::optional<std::size_t> max_entries;            ///< unset: about workers.max_requests / 5
+  std::size_t max_bytes = 32 * 1024 * 1024;          ///< keys + serialised responses + overhead
+  std::size_t max_object_bytes = 1024 * 1024;        ///< one serialised response (head + body)
+  double ttl_jitter = 0.10;                          ///< each lifetime is cut by up to this fraction
+  std::vector<std::string> bypass_cookies = {"*"};   ///< "*": any cookie bypasses
+  bool debug_headers = false;                        ///< Cache-Status and X-Pscgi-Worker
+  std::vector<std::string> methods = {"GET", "HEAD"};
+  std::vector<int> statuses = {200, 203, 204, 300, 301, 404, 410};
+  bool honor_request_no_cache = false;               ///< obey request Cache-Control/Pragma no-cache
+  Duration stale_if_error = Duration::zero();        ///< serve an expired entry this long when the app fails
+};
+
 struct Config {
   std::vector<ListenAddress> listen;  ///< at least one
   mode_t socket_mode = 0660;
@@ -57,7 +74,9 @@ struct Config {
   WorkerSettings workers;
   Limits limits;
   LogSettings log;
-  std::vector<std::string> stages = {"access_log"};  ///< the pipeline before the app, outermost first
+  /// The stages before the app, outermost first (`pipeline:`); known: access_log, conditional, cache.
+  std::vector<std::string> stages = {"access_log", "conditional", "cache"};
+  CacheSettings cache;
   AppSettings app{"demo", {}};
   std::string source;  ///< the file it came from, for messages
 };
