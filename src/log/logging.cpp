@@ -1,0 +1,125 @@
+#include "log/logging.hpp"
+
+#include "log/buffered_sink.hpp"
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <unistd.h>
+
+namespace pscgi::log {
+namespace {
+
+struct AccessLogState {
+  std::shared_ptr<spdlog::logger> logger;
+  std::shared_ptr<BufferedFdSink> sink;
+  int pid = 0;
+};
+
+// The URI is the client's: a quote or a control character in it must not let it forge log fields.
+bool needs_escaping(std::string_view text) noexcept {
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == '"' || c == 0x7f) return true;
+  }
+  return false;
+}
+
+std::string escaped(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == '"' || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+    else out.push_back(static_cast<char>(c));
+  }
+  return out;
+}
+
+AccessLogState& access_state() {
+  static AccessLogState state;
+  return state;
+}
+
+spdlog::level::level_enum to_spdlog(config::LogLevel level) {
+  switch (level) {
+    case config::LogLevel::trace: return spdlog::level::trace;
+    case config::LogLevel::debug: return spdlog::level::debug;
+    case config::LogLevel::info: return spdlog::level::info;
+    case config::LogLevel::warn: return spdlog::level::warn;
+    case config::LogLevel::error: return spdlog::level::err;
+    case config::LogLevel::critical: return spdlog::level::critical;
+    case config::LogLevel::off: return spdlog::level::off;
+  }
+  return spdlog::level::info;
+}
+
+spdlog::sink_ptr make_error_sink(const std::string& target) {
+  if (target == "stderr") return std::make_shared<spdlog::sinks::stderr_sink_st>();
+  if (target == "stdout") return std::make_shared<spdlog::sinks::stdout_sink_st>();
+  return std::make_shared<spdlog::sinks::basic_file_sink_st>(target);
+}
+
+}  // namespace
+
+void setup_logging(const config::LogSettings& settings, std::string_view role) {
+  spdlog::drop_all();
+  auto error_log = std::make_shared<spdlog::logger>(std::string(role), make_error_sink(settings.error_log));
+  error_log->set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%n %P] [%l] %v");
+  error_log->set_level(to_spdlog(settings.level));
+  error_log->flush_on(spdlog::level::trace);  // rare lines: each is written at once
+  spdlog::set_default_logger(error_log);
+
+  AccessLogState& access = access_state();
+  access = {};
+  access.pid = ::getpid();
+  if (settings.access_log == "off") return;
+  access.sink = std::make_shared<BufferedFdSink>(settings.access_log);
+  access.logger = std::make_shared<spdlog::logger>("access", access.sink);
+  access.logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %v");
+  access.logger->set_level(spdlog::level::info);
+}
+
+bool access_log_enabled() noexcept { return access_state().logger != nullptr; }
+
+void write_access(const AccessEntry& e) noexcept {
+  AccessLogState& access = access_state();
+  if (!access.logger) return;
+  try {
+    const std::string_view method = e.method.empty() ? "-" : e.method;
+    const std::string_view uri = e.uri.empty() ? "-" : e.uri;
+    const std::string_view remote = e.remote_addr.empty() ? "-" : e.remote_addr;
+    constexpr std::string_view format = "{} \"{} {}\" {} {} {}us pid={} cache={}";
+    if (needs_escaping(method) || needs_escaping(uri)) {
+      access.logger->info(format, remote, escaped(method), escaped(uri), e.status, e.bytes, e.duration.count(),
+                          access.pid, e.cache);
+    } else {
+      access.logger->info(format, remote, method, uri, e.status, e.bytes, e.duration.count(), access.pid, e.cache);
+    }
+  } catch (...) {
+    // A line that cannot be formatted is dropped; the request has been answered.
+  }
+}
+
+void flush_access_log_if_due(std::chrono::steady_clock::time_point now) noexcept {
+  AccessLogState& access = access_state();
+  if (access.sink) access.sink->flush_if_due(now, access_flush_interval);
+}
+
+bool access_log_has_pending() noexcept {
+  const AccessLogState& access = access_state();
+  return access.sink && access.sink->has_pending();
+}
+
+void flush_logs() noexcept {
+  try {
+    if (access_state().logger) access_state().logger->flush();
+    spdlog::default_logger_raw()->flush();
+  } catch (...) {
+  }
+}
+
+void reopen_logs() {
+  if (access_state().sink) access_state().sink->reopen();
+}
+
+}  // namespace pscgi::log

@@ -1,0 +1,29 @@
+#pragma once
+// The listening sockets. The master opens them before forking; every worker inherits the same
+// sockets (one shared accept queue, so a worker that exits leaves no connections behind).
+
+#include "config/config.hpp"
+
+#include <string>
+#include <vector>
+
+namespace pscgi::process {
+
+struct Listener {
+  int fd = -1;
+  config::ListenAddress address;
+};
+
+/// Opens, binds and listens on every configured address; the sockets are non-blocking and
+/// close-on-exec. A unix socket path that is a live socket (a probe connect succeeds) or not a
+/// socket at all is an error; a stale socket file is replaced. Throws std::runtime_error with the
+/// failed operation and its object in the message; nothing is left open or created on failure.
+std::vector<Listener> open_listeners(const config::Config& config);
+
+/// Closes the sockets in this process (others keep theirs).
+void close_listeners(std::vector<Listener>& listeners) noexcept;
+
+/// Removes the unix socket files, so new connects fail at once. Only paths this process created.
+void unlink_socket_files(const std::vector<Listener>& listeners) noexcept;
+
+}  // namespace pscgi::process

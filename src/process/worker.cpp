@@ -1,0 +1,253 @@
+#include "process/worker.hpp"
+
+#include "log/logging.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <random>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace pscgi::process {
+namespace {
+
+constexpr std::size_t accept_batch = 64;
+constexpr auto accept_pause = std::chrono::milliseconds(100);
+
+// Seeded here, in the child, so that workers forked from one master draw different jitters and do
+// not all retire together.
+std::uint64_t draw_budget(const config::WorkerSettings& settings) {
+  if (settings.max_requests == 0) return 0;
+  std::seed_seq seed{static_cast<std::uint64_t>(::getpid()), static_cast<std::uint64_t>(std::random_device{}()),
+                     static_cast<std::uint64_t>(Clock::now().time_since_epoch().count())};
+  std::mt19937_64 generator(seed);
+  std::uniform_int_distribution<std::uint64_t> jitter(0, settings.max_requests_jitter);
+  return settings.max_requests + jitter(generator);
+}
+
+// The signals the master forwards. They stay blocked (inherited from the master) and are read
+// from a signalfd in the wake set, so there is no handler and no race with the event loop.
+int open_signal_fd() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : {SIGTERM, SIGINT, SIGQUIT, SIGUSR1, SIGHUP}) sigaddset(&set, sig);
+  ::sigprocmask(SIG_BLOCK, &set, nullptr);
+  const int fd = ::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(std::string("signalfd() failed: ") + std::strerror(errno));
+  return fd;
+}
+
+}  // namespace
+
+Worker::Worker(const WorkerSetup& setup)
+    : config_(setup.config),
+      listeners_(setup.listeners),
+      pipeline_(setup.pipeline),
+      master_pipe_fd_(setup.master_pipe_fd),
+      slot_(setup.slot),
+      signal_fd_(open_signal_fd()),
+      wake_in_asio_(io_, ::dup(wake_.fd())),
+      connection_context_{io_,
+                          pipeline_,
+                          {config_.limits.max_header_bytes, config_.limits.max_body_bytes},
+                          config_.limits.read_timeout,
+                          config_.limits.write_timeout,
+                          [this](Connection& c, ConnectionEnd end) { on_async_connection_end(c, end); }},
+      budget_(draw_budget(config_.workers)) {
+  wake_.add(signal_fd_, WakeSet::Source::signals);
+  wake_.add(master_pipe_fd_, WakeSet::Source::master);
+  start_accepting();
+}
+
+Worker::~Worker() {
+  abort_connections();
+  ::close(signal_fd_);
+}
+
+int Worker::run() {
+  spdlog::info("worker {} serving (request budget {})", slot_, budget_ ? std::to_string(budget_) : "unlimited");
+  while (!finished()) {
+    if (async_connections_.empty()) wait_idle();
+    else wait_in_asio();
+    log::flush_access_log_if_due(Clock::now());
+    if (accept_paused_ && Clock::now() >= accept_resume_at_) {
+      accept_paused_ = false;
+      update_accepting();
+    }
+  }
+  abort_connections();
+  pipeline_.on_worker_exit();
+  spdlog::info("worker {} exiting after {} requests{}", slot_, answered_,
+               immediate_ ? " (immediate stop)" : stopping_ ? " (stopped)" : " (request budget reached)");
+  log::flush_logs();
+  return 0;
+}
+
+bool Worker::finished() const noexcept {
+  if (immediate_) return true;
+  const bool budget_spent = budget_ != 0 && answered_ >= budget_;
+  return (stopping_ || budget_spent) && async_connections_.empty();
+}
+
+int Worker::idle_timeout_ms() const {
+  if (accept_paused_) return static_cast<int>(accept_pause.count());
+  if (log::access_log_has_pending()) return static_cast<int>(log::access_flush_interval.count());
+  return -1;
+}
+
+void Worker::wait_idle() {
+  WakeSet::Event events[16];
+  handle_wake_events(events, wake_.wait(events, 16, idle_timeout_ms()));
+}
+
+// While connections wait in Asio, the wake set is watched through Asio too; its events are then
+// read without blocking. run_one_for bounds the wait so buffered log lines still get written.
+void Worker::wait_in_asio() {
+  if (!wake_armed_) {
+    wake_armed_ = true;
+    wake_in_asio_.async_wait(boost::asio::posix::stream_descriptor::wait_read, [this](auto error) {
+      wake_armed_ = false;
+      if (error) return;
+      WakeSet::Event events[16];
+      handle_wake_events(events, wake_.wait(events, 16, 0));
+    });
+  }
+  if (io_.stopped()) io_.restart();
+  io_.run_one_for(std::chrono::seconds(1));
+}
+
+void Worker::handle_wake_events(const WakeSet::Event* events, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) {
+    switch (events[i].source) {
+      case WakeSet::Source::listener: accept_from(events[i].index); break;
+      case WakeSet::Source::signals: handle_signals(); break;
+      case WakeSet::Source::master: read_master_pipe(); break;
+    }
+  }
+}
+
+// Every wake-up for a listener accepts at least once (the kernel woke only this worker for that
+// connection); the budget is checked after each connection, and a spent budget takes the listeners
+// out of the wake set before the next wait, so a connection is never left for a worker that
+// will not take it.
+void Worker::accept_from(std::size_t listener_index) {
+  for (std::size_t n = 0; n < accept_batch && accepting_; ++n) {
+    if (!accept_one(listener_index)) break;
+  }
+}
+
+bool Worker::accept_one(std::size_t listener_index) {
+  for (;;) {
+    const int fd = ::accept4(listeners_[listener_index].fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0) {
+      serve(fd);
+      return true;
+    }
+    if (errno == EINTR || errno == ECONNABORTED) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
+    spdlog::error("accept4() failed on {}: {}", listeners_[listener_index].address.text, std::strerror(errno));
+    if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) pause_accepting();
+    return false;
+  }
+}
+
+void Worker::serve(int fd) {
+  auto connection = std::make_shared<Connection>(connection_context_, fd, Clock::now());
+  if (const auto end = connection->start()) {
+    on_connection_end(*end);
+    return;
+  }
+  Connection* key = connection.get();
+  async_connections_.emplace(key, std::move(connection));
+  update_accepting();
+}
+
+void Worker::on_connection_end(ConnectionEnd end) {
+  if (end == ConnectionEnd::answered) ++answered_;
+  update_accepting();
+}
+
+void Worker::on_async_connection_end(Connection& connection, ConnectionEnd end) {
+  // Asio's handler holds its own reference, so erasing here does not destroy a running object.
+  async_connections_.erase(&connection);
+  on_connection_end(end);
+}
+
+void Worker::update_accepting() {
+  if (stopping_ || immediate_ || accept_paused_) return;
+  const bool budget_taken = budget_ != 0 && answered_ + async_connections_.size() >= budget_;
+  if (budget_taken && accepting_) stop_accepting();
+  else if (!budget_taken && !accepting_) start_accepting();
+}
+
+void Worker::start_accepting() {
+  for (std::size_t i = 0; i < listeners_.size(); ++i) wake_.add(listeners_[i].fd, WakeSet::Source::listener, static_cast<std::uint32_t>(i));
+  accepting_ = true;
+}
+
+void Worker::stop_accepting() {
+  if (!accepting_) return;
+  for (const Listener& listener : listeners_) wake_.remove(listener.fd);
+  accepting_ = false;
+}
+
+// Out of descriptors or memory: the pending connection stays queued (another worker may take it);
+// retrying at once would spin, so this worker looks again a little later.
+void Worker::pause_accepting() {
+  stop_accepting();
+  accept_paused_ = true;
+  accept_resume_at_ = Clock::now() + accept_pause;
+}
+
+void Worker::handle_signals() {
+  signalfd_siginfo info{};
+  while (::read(signal_fd_, &info, sizeof(info)) == static_cast<ssize_t>(sizeof(info))) {
+    switch (info.ssi_signo) {
+      case SIGTERM:
+        if (stopping_) immediate_ = true;
+        begin_graceful_stop("SIGTERM");
+        break;
+      case SIGINT:
+      case SIGQUIT: immediate_ = true; break;
+      case SIGUSR1: log::reopen_logs(); break;
+      default: break;  // SIGHUP belongs to the master
+    }
+  }
+}
+
+void Worker::read_master_pipe() {
+  char byte;
+  const ssize_t n = ::read(master_pipe_fd_, &byte, 1);
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+    wake_.remove(master_pipe_fd_);
+    begin_graceful_stop("the master is gone");
+  }
+}
+
+// Connections already queued on the listening sockets were accepted by the kernel for this server:
+// they are served before the worker leaves (the master has removed the socket path, so no new ones
+// arrive on unix sockets).
+void Worker::begin_graceful_stop(const char* why) {
+  if (stopping_) return;
+  spdlog::info("worker {} stopping gracefully ({}), {} connection(s) in flight", slot_, why, async_connections_.size());
+  if (accepting_) {
+    for (std::size_t i = 0; i < listeners_.size(); ++i) {
+      while (accept_one(i)) {
+      }
+    }
+  }
+  stop_accepting();
+  stopping_ = true;
+}
+
+void Worker::abort_connections() noexcept {
+  auto connections = std::move(async_connections_);
+  async_connections_.clear();
+  for (auto& [key, connection] : connections) connection->abort();
+}
+
+}  // namespace pscgi::process

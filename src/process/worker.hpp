@@ -1,0 +1,87 @@
+#pragma once
+// A worker process: one thread, one Asio io_context, serving connections from the listening
+// sockets it inherited until it has answered its request budget, is told to stop, or loses its
+// master. Created after fork; Worker::run returns the process exit status.
+
+#include "config/config.hpp"
+#include "process/connection.hpp"
+#include "process/listener.hpp"
+#include "process/wake_set.hpp"
+
+#include <pscgi/pipeline.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace pscgi::process {
+
+struct WorkerSetup {
+  const config::Config& config;
+  const std::vector<Listener>& listeners;
+  Pipeline& pipeline;
+  int master_pipe_fd;  ///< read end; EOF means the master died
+  int slot;            ///< 1..workers.count
+};
+
+/// Exit status of a worker that could not start (the master stops instead of respawning forever).
+inline constexpr int worker_boot_failure = 3;
+
+class Worker {
+ public:
+  explicit Worker(const WorkerSetup& setup);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  /// Serves until done; returns the exit status (0 after a clean retirement or stop).
+  int run();
+
+ private:
+  void wait_idle();
+  void wait_in_asio();
+  void handle_wake_events(const WakeSet::Event* events, std::size_t count);
+  void accept_from(std::size_t listener_index);
+  bool accept_one(std::size_t listener_index);
+  void serve(int fd);
+  void on_connection_end(ConnectionEnd end);
+  void on_async_connection_end(Connection& connection, ConnectionEnd end);
+  void start_accepting();
+  void pause_accepting();
+  void abort_connections() noexcept;
+  void read_master_pipe();
+  void handle_signals();
+  void begin_graceful_stop(const char* why);
+  void stop_accepting();
+  void update_accepting();
+  bool finished() const noexcept;
+  int idle_timeout_ms() const;
+
+  const config::Config& config_;
+  const std::vector<Listener>& listeners_;
+  Pipeline& pipeline_;
+  int master_pipe_fd_;
+  int slot_;
+  int signal_fd_ = -1;
+
+  boost::asio::io_context io_;
+  WakeSet wake_;
+  boost::asio::posix::stream_descriptor wake_in_asio_;
+  bool wake_armed_ = false;
+  ConnectionContext connection_context_;
+  std::unordered_map<Connection*, std::shared_ptr<Connection>> async_connections_;
+
+  std::uint64_t budget_ = 0;  ///< 0 = unlimited
+  std::uint64_t answered_ = 0;
+  bool accepting_ = true;
+  bool stopping_ = false;   ///< graceful: drain the accept queue, finish in-flight, exit
+  bool immediate_ = false;  ///< exit now
+  bool accept_paused_ = false;
+  Clock::time_point accept_resume_at_{};
+};
+
+}  // namespace pscgi::process

@@ -1,0 +1,116 @@
+#pragma once
+// What integration tests need to run the real binary: a temporary directory, the server started
+// with a config written there (ready when it says READY=1 on a notify socket, never by sleeping),
+// an SCGI client, and real nginx in front when a test wants it. Every process started here is
+// stopped by its pid; every wait has a deadline.
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <utility>
+#include <vector>
+
+namespace pscgi::testing {
+
+using namespace std::chrono_literals;
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const noexcept { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+void write_file(const std::string& path, const std::string& text);
+std::string read_file(const std::string& path);
+
+/// A parsed CGI-style (or HTTP) response.
+struct Reply {
+  bool ok = false;  ///< a complete response was read
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string raw;
+  std::optional<std::string> header(const std::string& name) const;  ///< case-insensitive
+};
+
+/// Parses "Status: 200 OK\r\n..." (SCGI) or "HTTP/1.1 200 OK\r\n..." (HTTP).
+Reply parse_reply(const std::string& raw);
+
+/// An SCGI request as nginx would send it, for `method` and `uri`, plus extra variables.
+std::string scgi_request(const std::string& method, const std::string& uri,
+                         const std::vector<std::pair<std::string, std::string>>& extra = {},
+                         const std::string& body = {});
+
+/// Connects to a unix socket; -1 on failure.
+int connect_unix(const std::string& path);
+/// Connects to 127.0.0.1:port; -1 on failure.
+int connect_tcp(int port);
+/// Writes everything; false on error.
+bool write_all(int fd, const std::string& bytes);
+/// Reads until EOF or the deadline.
+std::string read_until_eof(int fd, std::chrono::milliseconds deadline = 10s);
+
+/// One whole exchange on a new connection to the unix socket.
+Reply scgi_exchange(const std::string& socket_path, const std::string& request_bytes, std::chrono::milliseconds deadline = 10s);
+Reply scgi_get(const std::string& socket_path, const std::string& uri,
+               const std::vector<std::pair<std::string, std::string>>& extra = {});
+
+/// A running pscgi.
+class Server {
+ public:
+  /// Writes `config_yaml` to dir/pscgi.yaml (`{socket}` is replaced by the socket path) and starts
+  /// the binary; waits for READY=1. Throws if it does not come up within 20 s.
+  Server(const TempDir& dir, std::string config_yaml);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  const std::string& socket() const noexcept { return socket_; }
+  pid_t pid() const noexcept { return pid_; }
+  std::string log() const;  ///< everything it wrote to stdout/stderr so far
+  void signal(int sig) const;
+  /// Waits for the process to exit; returns its wait status, or nullopt at the deadline.
+  std::optional<int> wait_exit(std::chrono::milliseconds deadline = 30s);
+  /// The pids of its worker processes now (from /proc).
+  std::vector<pid_t> worker_pids() const;
+
+ private:
+  std::string socket_;
+  std::string log_path_;
+  pid_t pid_ = -1;
+  bool exited_ = false;
+};
+
+/// Runs the binary with arguments to completion; returns (exit status, combined output).
+std::pair<int, std::string> run_binary(const std::vector<std::string>& args, std::chrono::milliseconds deadline = 30s);
+
+/// Real nginx, with its own config, in front of a unix socket. Skips nothing: nginx must exist.
+class Nginx {
+ public:
+  Nginx(const TempDir& dir, const std::string& upstream_socket);
+  ~Nginx();
+  Nginx(const Nginx&) = delete;
+  Nginx& operator=(const Nginx&) = delete;
+  int port() const noexcept { return port_; }
+  std::string error_log() const;
+
+ private:
+  std::string dir_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+/// An HTTP/1.1 request to 127.0.0.1:port with Connection: close.
+Reply http_request(int port, const std::string& method, const std::string& target,
+                   const std::vector<std::pair<std::string, std::string>>& headers = {}, const std::string& body = {});
+
+}  // namespace pscgi::testing

@@ -1,0 +1,244 @@
+// The real binary, talked to over SCGI on a unix socket: serving across workers, retirement under
+// load, a killed worker, graceful stop with requests in flight, malformed requests.
+
+#include "harness.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <csignal>
+#include <regex>
+#include <set>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace pscgi::testing {
+namespace {
+
+std::string config(int workers, int max_requests, int jitter, const std::string& extra = "") {
+  return "listen: unix:{socket}\n"
+         "workers: { count: " + std::to_string(workers) + ", max_requests: " + std::to_string(max_requests) +
+         ", max_requests_jitter: " + std::to_string(jitter) + ", graceful_timeout: 10s }\n"
+         "log: { level: info, error_log: stderr, access_log: off }\n"
+         "pipeline: [access_log]\n"
+         "app: { type: demo }\n" + extra;
+}
+
+pid_t pid_in(const Reply& hello) {
+  std::smatch m;
+  if (!std::regex_search(hello.body, m, std::regex("id=\"pid\">([0-9]+)<"))) return 0;
+  return static_cast<pid_t>(std::stoi(m[1]));
+}
+
+// Runs `threads` clients each doing `per_thread` GETs; returns how many did not get a 200.
+struct LoadResult {
+  int failures = 0;
+  std::set<pid_t> pids;
+};
+
+LoadResult run_load(const std::string& socket, int threads, int per_thread, const std::string& uri = "/hello") {
+  std::mutex mutex;
+  LoadResult result;
+  std::vector<std::thread> clients;
+  for (int t = 0; t < threads; ++t) {
+    clients.emplace_back([&] {
+      for (int i = 0; i < per_thread; ++i) {
+        const Reply r = scgi_get(socket, uri);
+        std::lock_guard lock(mutex);
+        if (r.status != 200) ++result.failures;
+        if (const pid_t pid = pid_in(r)) result.pids.insert(pid);
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  return result;
+}
+
+TEST(ServerTest, ServesManyRequestsAcrossSeveralWorkers) {
+  TempDir dir;
+  Server server(dir, config(3, 0, 0));
+  const LoadResult load = run_load(server.socket(), 6, 150);
+  EXPECT_EQ(load.failures, 0);
+  EXPECT_GE(load.pids.size(), 2u) << "requests should spread over the workers";
+  for (pid_t pid : load.pids) {
+    const auto workers = server.worker_pids();
+    EXPECT_NE(std::find(workers.begin(), workers.end(), pid), workers.end());
+  }
+}
+
+TEST(ServerTest, EveryResponseHasContentLengthMatchingTheBody) {
+  TempDir dir;
+  Server server(dir, config(1, 0, 0));
+  for (const char* uri : {"/", "/hello", "/work?ms=1&kb=3", "/nope", "/respond?status=201&body=abc"}) {
+    const Reply r = scgi_get(server.socket(), uri);
+    ASSERT_TRUE(r.ok) << uri;
+    ASSERT_TRUE(r.header("Content-Length")) << uri;
+    EXPECT_EQ(std::stoul(*r.header("Content-Length")), r.body.size()) << uri;
+  }
+  EXPECT_EQ(scgi_get(server.socket(), "/nope").status, 404);
+  EXPECT_EQ(scgi_get(server.socket(), "/respond?raise=1").status, 500);
+  EXPECT_EQ(scgi_get(server.socket(), "/hello").status, 200) << "the worker survives an exception";
+}
+
+TEST(ServerTest, WorkersRetireAfterMaxRequestsWithoutFailingARequest) {
+  TempDir dir;
+  Server server(dir, config(2, 25, 10));
+  const LoadResult load = run_load(server.socket(), 4, 100);
+  EXPECT_EQ(load.failures, 0);
+  EXPECT_GT(load.pids.size(), 4u) << "400 requests over workers that serve at most 35 each";
+  EXPECT_NE(server.log().find("request budget reached"), std::string::npos);
+}
+
+TEST(ServerTest, AKilledWorkerIsReplacedAndOthersKeepServing) {
+  TempDir dir;
+  Server server(dir, config(2, 0, 0));
+  const auto before = server.worker_pids();
+  ASSERT_EQ(before.size(), 2u);
+  std::atomic<bool> stop{false};
+  std::atomic<int> served{0};
+  std::thread background([&] {
+    while (!stop) served += scgi_get(server.socket(), "/hello").status == 200 ? 1 : 0;
+  });
+  ::kill(before[0], SIGKILL);
+  // The replacement shows up in the master's children; wait for it with a deadline.
+  std::vector<pid_t> after;
+  for (int i = 0; i < 400; ++i) {
+    after = server.worker_pids();
+    if (after.size() == 2 && std::find(after.begin(), after.end(), before[0]) == after.end()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  stop = true;
+  background.join();
+  EXPECT_GT(served.load(), 0);
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(std::find(after.begin(), after.end(), before[0]), after.end());
+  EXPECT_EQ(run_load(server.socket(), 2, 50).failures, 0);
+  EXPECT_NE(server.log().find("killed by signal 9"), std::string::npos);
+}
+
+TEST(ServerTest, GracefulStopFinishesRequestsInFlight) {
+  TempDir dir;
+  Server server(dir, config(2, 0, 0));
+  constexpr int in_flight = 6;
+  std::vector<int> fds;
+  for (int i = 0; i < in_flight; ++i) {
+    const int fd = connect_unix(server.socket());
+    ASSERT_GE(fd, 0);
+    ASSERT_TRUE(write_all(fd, scgi_request("GET", "/work?ms=300&kb=2")));
+    fds.push_back(fd);
+  }
+  server.signal(SIGTERM);
+  int complete = 0;
+  for (int fd : fds) {
+    const Reply r = parse_reply(read_until_eof(fd, std::chrono::seconds(20)));
+    complete += r.status == 200 && r.header("Content-Length") && std::stoul(*r.header("Content-Length")) == r.body.size();
+    ::close(fd);
+  }
+  EXPECT_EQ(complete, in_flight);
+  const auto status = server.wait_exit(std::chrono::seconds(20));
+  ASSERT_TRUE(status);
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << server.log();
+  struct stat st {};
+  EXPECT_NE(::stat(server.socket().c_str(), &st), 0) << "the socket file is removed";
+}
+
+TEST(ServerTest, ConnectsFailAtOnceAfterGracefulStopBegins) {
+  TempDir dir;
+  Server server(dir, config(1, 0, 0));
+  const int slow = connect_unix(server.socket());
+  ASSERT_TRUE(write_all(slow, scgi_request("GET", "/work?ms=500")));
+  server.signal(SIGTERM);
+  // Once the master has unlinked the path, connect fails; the slow request still completes.
+  bool refused = false;
+  for (int i = 0; i < 200 && !refused; ++i) {
+    const int fd = connect_unix(server.socket());
+    if (fd < 0) refused = true;
+    else ::close(fd);
+    if (!refused) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_TRUE(refused);
+  EXPECT_EQ(parse_reply(read_until_eof(slow)).status, 200);
+  ::close(slow);
+  EXPECT_TRUE(server.wait_exit());
+}
+
+TEST(ServerTest, MalformedRequestGets400AndTheSameWorkerServesTheNext) {
+  TempDir dir;
+  Server server(dir, config(1, 0, 0));
+  const pid_t worker = pid_in(scgi_get(server.socket(), "/hello"));
+  ASSERT_NE(worker, 0);
+  EXPECT_EQ(scgi_exchange(server.socket(), "12abc:garbage,").status, 400);
+  EXPECT_EQ(scgi_exchange(server.socket(), std::string("22:CONTENT_LENGTH\0" "0\0SCGI\0" "2\0,", 25)).status, 400);
+  const Reply next = scgi_get(server.socket(), "/hello");
+  EXPECT_EQ(next.status, 200);
+  EXPECT_EQ(pid_in(next), worker);
+  EXPECT_NE(server.log().find("rejected request"), std::string::npos);
+}
+
+TEST(ServerTest, LimitsAnswer431And413And408) {
+  TempDir dir;
+  Server server(dir, config(1, 0, 0, "limits: { max_header_bytes: 600, max_body_bytes: 1000, read_timeout: 300ms }\n"));
+  EXPECT_EQ(scgi_exchange(server.socket(), scgi_request("GET", "/hello", {{"HTTP_X_BIG", std::string(700, 'x')}})).status, 431);
+  EXPECT_EQ(scgi_exchange(server.socket(), scgi_request("POST", "/echo", {}, std::string(1001, 'b'))).status, 413);
+  const std::string full = scgi_request("POST", "/echo", {}, std::string(500, 'b'));
+  EXPECT_EQ(scgi_exchange(server.socket(), full.substr(0, full.size() - 100)).status, 408);
+  EXPECT_EQ(scgi_exchange(server.socket(), full).status, 200);
+}
+
+TEST(ServerTest, ABodyIsReadAndEchoed) {
+  TempDir dir;
+  Server server(dir, config(1, 0, 0));
+  const std::string body(200000, 'q');
+  const Reply r = scgi_exchange(server.socket(), scgi_request("POST", "/echo", {}, body));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find(std::string(1000, 'q')), std::string::npos);
+}
+
+TEST(ServerTest, ProcessTitlesNameTheMasterAndWorkers) {
+  TempDir dir;
+  Server server(dir, config(2, 0, 0));
+  EXPECT_EQ(read_file("/proc/" + std::to_string(server.pid()) + "/cmdline").substr(0, 13), "pscgi: master");
+  for (pid_t worker : server.worker_pids()) {
+    EXPECT_EQ(read_file("/proc/" + std::to_string(worker) + "/cmdline").substr(0, 14), "pscgi: worker ");
+  }
+}
+
+TEST(ServerTest, RefusesToStartOnALiveSocketAndReplacesAStaleOne) {
+  TempDir dir;
+  {
+    Server first(dir, config(1, 0, 0));
+    const auto [status, output] = run_binary({"--config", dir.file("pscgi.yaml")});
+    EXPECT_EQ(status, 1);
+    EXPECT_NE(output.find("another server is accepting"), std::string::npos) << output;
+    first.signal(SIGKILL);  // leaves the socket file behind, as a crash would
+    first.wait_exit();
+  }
+  Server second(dir, config(1, 0, 0));
+  EXPECT_EQ(scgi_get(second.socket(), "/hello").status, 200);
+}
+
+TEST(ServerTest, RefusesAPathThatIsNotASocket) {
+  TempDir dir;
+  write_file(dir.file("pscgi.sock"), "precious");
+  write_file(dir.file("pscgi.yaml"), "listen: unix:" + dir.file("pscgi.sock") + "\n");
+  const auto [status, output] = run_binary({"--config", dir.file("pscgi.yaml")});
+  EXPECT_EQ(status, 1);
+  EXPECT_NE(output.find("not a socket"), std::string::npos) << output;
+  EXPECT_EQ(read_file(dir.file("pscgi.sock")), "precious");
+}
+
+TEST(ServerTest, WorksOnTcpLoopback) {
+  TempDir dir;
+  const int port = 20000 + static_cast<int>(::getpid() % 20000);
+  Server server(dir, "listen: 127.0.0.1:" + std::to_string(port) + "\nworkers: { count: 1 }\npipeline: [access_log]\n");
+  const int fd = connect_tcp(port);
+  ASSERT_GE(fd, 0);
+  write_all(fd, scgi_request("GET", "/hello"));
+  EXPECT_EQ(parse_reply(read_until_eof(fd)).status, 200);
+  ::close(fd);
+}
+
+}  // namespace
+}  // namespace pscgi::testing
