@@ -1,0 +1,13 @@
+#pragma once
+// The demo app (`app: { type: demo }`): a handful of routes for tests, benchmarks and for exercising
+// the cache from outside. docs/demo-app.md describes every route and parameter.
+
+#include <pscgi/app.hpp>
+
+namespace pscgi::apps::demo {
+
+/// Makes the demo app. It takes no options: any key in `settings.options` is refused with
+/// std::invalid_argument naming `app.<key>`.
+AppPtr make_demo_app(const AppSettings& settings);
+
+}  // namespace pscgi::apps::demo

@@ -1,0 +1,24 @@
+#pragma once
+// Small HTML and text helpers for the demo app's pages. Everything that came from the request goes
+// through html_escape before it reaches an HTML page.
+
+#include <pscgi/response.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace pscgi::apps::demo {
+
+/// Escapes & < > " ' so the text is safe in element content and in quoted attribute values.
+std::string html_escape(std::string_view text);
+
+/// A complete HTML document. `title` is plain text (escaped here); `body_html` is trusted markup.
+std::string html_page(std::string_view title, std::string_view body_html);
+
+/// A cacheable text/html response with this status and body.
+ResponsePtr html_response(int status, std::string body);
+
+/// A text/plain response (with nosniff, so no browser reads it as HTML).
+ResponsePtr text_response(int status, std::string body);
+
+}  // namespace pscgi::apps::demo
