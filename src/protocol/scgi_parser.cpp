@@ -1,0 +1,369 @@
+#include "protocol/scgi_parser.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+
+namespace pscgi::protocol {
+namespace {
+
+// Request keeps 32-bit offsets, and joined values can make storage up to twice the block.
+constexpr std::size_t max_header_limit = std::size_t{1} << 30;
+// Ten digits already declare 10 GB; refusing more means the length can never overflow.
+constexpr std::size_t max_length_digits = 10;
+// nginx sends 15-30 variables: comparing them pairwise is cheaper than sorting. Past this many,
+// sort, so that a hostile block of thousands of tiny variables stays O(n log n).
+constexpr std::size_t pairwise_repeat_check_max = 32;
+constexpr std::string_view content_length_name = "CONTENT_LENGTH";
+constexpr std::string_view scgi_name = "SCGI";
+
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+// Peer bytes end up in log lines: escape what is not printable ASCII and keep it short.
+std::string printable(std::string_view text) {
+  constexpr std::size_t max_shown = 64;
+  std::string out;
+  for (std::size_t i = 0; i < text.size() && i < max_shown; ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte < 0x7f && byte != '\\' && byte != '\'') {
+      out.push_back(text[i]);
+    } else {
+      out += fmt::format("\\x{:02x}", byte);
+    }
+  }
+  if (text.size() > max_shown) out += "...";
+  return out;
+}
+
+std::string printable(char c) { return printable(std::string_view(&c, 1)); }
+
+std::optional<std::uint64_t> parse_decimal(std::string_view text) noexcept {
+  if (text.empty()) return std::nullopt;
+  std::uint64_t value = 0;
+  for (const char c : text) {
+    if (!is_digit(c)) return std::nullopt;
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+bool is_http_header(std::string_view name) noexcept { return name.starts_with("HTTP_"); }
+
+// RFC 9110 joins repeated fields with ", "; Cookie is the exception (RFC 6265: "; ").
+std::string_view join_separator(std::string_view name) noexcept {
+  return name == "HTTP_COOKIE" ? "; " : ", ";
+}
+
+std::uint32_t offset32(std::size_t value) noexcept { return static_cast<std::uint32_t>(value); }
+
+}  // namespace
+
+ScgiParser::ScgiParser(ParserLimits limits) : limits_(limits) {
+  if (limits_.max_header_bytes > max_header_limit) {
+    throw std::invalid_argument(fmt::format("max_header_bytes {} is over the 1 GiB the parser supports",
+                                            limits_.max_header_bytes));
+  }
+}
+
+std::size_t ScgiParser::feed(std::string_view bytes) {
+  std::size_t used = 0;
+  while (used < bytes.size()) {
+    const std::string_view rest = bytes.substr(used);
+    if (state_ == State::body) {
+      used += feed_body(rest);
+    } else if (state_ != State::header) {
+      break;
+    } else if (phase_ == Phase::length) {
+      used += feed_length(rest);
+    } else if (phase_ == Phase::block) {
+      used += feed_block(rest);
+    } else {
+      end_block(rest.front());
+      ++used;
+    }
+  }
+  if (used > 0) started_ = true;
+  return used;
+}
+
+std::size_t ScgiParser::feed_length(std::string_view bytes) {
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const char c = bytes[i];
+    if (c == ':') {
+      end_length();
+      return i + 1;
+    }
+    if (!is_digit(c)) {
+      if (length_digits_ > 0) {
+        fail(ScgiError::missing_colon, fmt::format("the header netstring length {} is followed by '{}', not ':'",
+                                                   block_length_, printable(c)));
+      } else {
+        const bool looks_like_http = c >= 'A' && c <= 'Z';
+        fail(ScgiError::bad_length,
+             fmt::format("a request must start with the decimal length of its header netstring, not '{}'{}",
+                         printable(c), looks_like_http ? " (HTTP? nginx needs scgi_pass, not proxy_pass)" : ""));
+      }
+      return i + 1;
+    }
+    if (length_digits_ == 1 && block_length_ == 0) {
+      fail(ScgiError::bad_length, "the header netstring length has a leading zero");
+      return i + 1;
+    }
+    if (++length_digits_ > max_length_digits) {
+      fail(ScgiError::bad_length,
+           fmt::format("the header netstring length has more than {} digits", max_length_digits));
+      return i + 1;
+    }
+    block_length_ = block_length_ * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return bytes.size();
+}
+
+void ScgiParser::end_length() {
+  if (length_digits_ == 0) {
+    fail(ScgiError::bad_length, "the header netstring length is empty");
+    return;
+  }
+  if (block_length_ > limits_.max_header_bytes) {
+    fail(ScgiError::header_too_large, fmt::format("the header block declares {} bytes; max_header_bytes is {}",
+                                                  block_length_, limits_.max_header_bytes));
+    return;
+  }
+  storage_.reserve(static_cast<std::size_t>(block_length_));
+  phase_ = block_length_ == 0 ? Phase::comma : Phase::block;
+}
+
+std::size_t ScgiParser::feed_block(std::string_view bytes) {
+  const std::size_t taken = std::min(static_cast<std::size_t>(block_length_) - storage_.size(), bytes.size());
+  storage_.append(bytes.data(), taken);
+  if (storage_.size() == block_length_) phase_ = Phase::comma;
+  return taken;
+}
+
+void ScgiParser::end_block(char terminator) {
+  if (terminator != ',') {
+    fail(ScgiError::missing_comma, fmt::format("the {}-byte header block is followed by '{}', not ','",
+                                               block_length_, printable(terminator)));
+    return;
+  }
+  if (!split_variables() || !check_content_length() || !merge_repeats() || !check_scgi()) return;
+  if (content_length_ > limits_.max_body_bytes) {
+    fail(ScgiError::body_too_large,
+         fmt::format("CONTENT_LENGTH is {}; max_body_bytes is {}", content_length_, limits_.max_body_bytes));
+    return;
+  }
+  if (content_length_ == 0) {
+    state_ = State::complete;
+    return;
+  }
+  body_.reserve(static_cast<std::size_t>(content_length_));
+  state_ = State::body;
+}
+
+std::size_t ScgiParser::feed_body(std::string_view bytes) {
+  const std::size_t taken = std::min(body_bytes_missing(), bytes.size());
+  body_.append(bytes.data(), taken);
+  if (body_.size() == content_length_) state_ = State::complete;
+  return taken;
+}
+
+bool ScgiParser::split_variables() {
+  const std::string_view block(storage_);
+  slots_.clear();
+  slots_.reserve(static_cast<std::size_t>(std::count(block.begin(), block.end(), '\0')) / 2);
+  std::size_t pos = 0;
+  while (pos < block.size()) {
+    const std::size_t name_end = block.find('\0', pos);
+    if (name_end == std::string_view::npos) {
+      return fail(ScgiError::odd_strings, fmt::format("the header block ends with {} bytes not terminated by NUL: '{}'",
+                                                      block.size() - pos, printable(block.substr(pos))));
+    }
+    if (name_end == pos) {
+      return fail(ScgiError::empty_name, fmt::format("variable #{} has an empty name", slots_.size() + 1));
+    }
+    const std::string_view name = block.substr(pos, name_end - pos);
+    const std::size_t value_end = block.find('\0', name_end + 1);
+    if (value_end == std::string_view::npos) {
+      return fail(ScgiError::odd_strings,
+                  name_end + 1 == block.size()
+                      ? fmt::format("variable '{}' has no value: the header block ends after its name", printable(name))
+                      : fmt::format("the value of variable '{}' is not terminated by NUL", printable(name)));
+    }
+    slots_.push_back({.name_offset = offset32(pos),
+                      .name_length = offset32(name.size()),
+                      .value_offset = offset32(name_end + 1),
+                      .value_length = offset32(value_end - name_end - 1)});
+    pos = value_end + 1;
+  }
+  return true;
+}
+
+bool ScgiParser::check_content_length() {
+  if (slots_.empty()) return fail(ScgiError::missing_content_length, "the header block is empty");
+  if (name_of(slots_.front()) != content_length_name) {
+    const auto found = std::find_if(slots_.begin() + 1, slots_.end(),
+                                    [this](const VariableSlot& s) { return name_of(s) == content_length_name; });
+    if (found == slots_.end()) {
+      return fail(ScgiError::missing_content_length,
+                  fmt::format("none of the {} variables is CONTENT_LENGTH", slots_.size()));
+    }
+    return fail(ScgiError::content_length_not_first,
+                fmt::format("CONTENT_LENGTH is variable #{}; the first is '{}'", found - slots_.begin() + 1,
+                            printable(name_of(slots_.front()))));
+  }
+  const std::optional<std::uint64_t> length = parse_decimal(value_of(slots_.front()));
+  if (!length) {
+    return fail(ScgiError::bad_content_length,
+                fmt::format("CONTENT_LENGTH is '{}', not plain decimal digits below 2^64",
+                            printable(value_of(slots_.front()))));
+  }
+  content_length_ = *length;
+  return true;
+}
+
+bool ScgiParser::may_have_repeats() const noexcept {
+  if (slots_.size() > pairwise_repeat_check_max) return true;
+  for (std::size_t i = 1; i < slots_.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (name_of(slots_[i]) == name_of(slots_[j])) return true;
+    }
+  }
+  return false;
+}
+
+std::size_t ScgiParser::repeat_group_end(std::size_t first) const noexcept {
+  const std::string_view name = name_of(slots_[order_[first]]);
+  std::size_t end = first + 1;
+  while (end < order_.size() && name_of(slots_[order_[end]]) == name) ++end;
+  return end;
+}
+
+// order_ lists the slots sorted by name, then by position, so each repeated name is one run of
+// order_ with its occurrences in the order they were sent.
+bool ScgiParser::merge_repeats() {
+  if (!may_have_repeats()) return true;
+  order_.resize(slots_.size());
+  std::iota(order_.begin(), order_.end(), std::uint32_t{0});
+  std::sort(order_.begin(), order_.end(), [this](std::uint32_t a, std::uint32_t b) {
+    const int by_name = name_of(slots_[a]).compare(name_of(slots_[b]));
+    return by_name < 0 || (by_name == 0 && a < b);
+  });
+  // First refuse what must not repeat, and size the joined values so that storage_ grows once.
+  std::size_t joined_bytes = 0;
+  for (std::size_t first = 0, end = 0; first < order_.size(); first = end) {
+    end = repeat_group_end(first);
+    const std::string_view name = name_of(slots_[order_[first]]);
+    if (end - first == 1) continue;
+    if (name == content_length_name) {
+      return fail(ScgiError::repeated_content_length,
+                  fmt::format("CONTENT_LENGTH appears {} times (nginx sends it itself: remove any "
+                              "`scgi_param CONTENT_LENGTH` from its configuration)", end - first));
+    }
+    if (name == scgi_name) return fail(ScgiError::repeated_scgi, fmt::format("SCGI appears {} times", end - first));
+    if (!is_http_header(name)) continue;
+    for (std::size_t k = first; k < end; ++k) joined_bytes += slots_[order_[k]].value_length + 2;
+  }
+  storage_.reserve(storage_.size() + joined_bytes);
+  for (std::size_t first = 0, end = 0; first < order_.size(); first = end) {
+    end = repeat_group_end(first);
+    if (end - first == 1) continue;
+    if (is_http_header(name_of(slots_[order_[first]]))) join_values(first, end);
+    // Marked, then erased below: every name is non-empty, so a zero length cannot be a real slot.
+    for (std::size_t k = first + 1; k < end; ++k) slots_[order_[k]].name_length = 0;
+  }
+  std::erase_if(slots_, [](const VariableSlot& s) { return s.name_length == 0; });
+  return true;
+}
+
+// Appends the values of one run of order_ to storage_ and points the first occurrence at the result.
+// storage_ has the capacity already, so appending from itself never reallocates under the copy.
+void ScgiParser::join_values(std::size_t first, std::size_t end) {
+  VariableSlot& kept = slots_[order_[first]];
+  const std::string_view separator = join_separator(name_of(kept));
+  const std::size_t offset = storage_.size();
+  for (std::size_t k = first; k < end; ++k) {
+    if (k > first) storage_.append(separator);
+    const VariableSlot& slot = slots_[order_[k]];
+    storage_.append(storage_.data() + slot.value_offset, slot.value_length);
+  }
+  kept.value_offset = offset32(offset);
+  kept.value_length = offset32(storage_.size() - offset);
+}
+
+bool ScgiParser::check_scgi() {
+  const auto found =
+      std::find_if(slots_.begin(), slots_.end(), [this](const VariableSlot& s) { return name_of(s) == scgi_name; });
+  if (found == slots_.end()) {
+    return fail(ScgiError::missing_scgi, fmt::format("none of the {} variables is SCGI", slots_.size()));
+  }
+  if (value_of(*found) != "1") {
+    return fail(ScgiError::bad_scgi, fmt::format("SCGI is '{}', not '1'", printable(value_of(*found))));
+  }
+  return true;
+}
+
+std::string_view ScgiParser::name_of(const VariableSlot& slot) const noexcept {
+  return {storage_.data() + slot.name_offset, slot.name_length};
+}
+
+std::string_view ScgiParser::value_of(const VariableSlot& slot) const noexcept {
+  return {storage_.data() + slot.value_offset, slot.value_length};
+}
+
+void ScgiParser::finish_input() {
+  if (state_ == State::header && phase_ == Phase::length) {
+    fail(ScgiError::truncated,
+         fmt::format("the peer closed the connection after {} digits of the netstring length", length_digits_));
+  } else if (state_ == State::header) {
+    fail(ScgiError::truncated, fmt::format("the peer closed the connection after {} of the {} header bytes{}",
+                                           storage_.size(), block_length_,
+                                           phase_ == Phase::comma ? ", before the ',' that ends them" : ""));
+  } else if (state_ == State::body) {
+    fail(ScgiError::truncated, fmt::format("the peer closed the connection after {} of the {} body bytes",
+                                           body_.size(), content_length_));
+  }
+}
+
+std::error_code ScgiParser::error_code() const noexcept {
+  return state_ == State::failed ? make_error_code(error_) : std::error_code();
+}
+
+std::size_t ScgiParser::body_bytes_missing() const noexcept {
+  return state_ == State::body ? static_cast<std::size_t>(content_length_) - body_.size() : 0;
+}
+
+Request ScgiParser::take_request() {
+  if (state_ != State::complete) throw std::logic_error("ScgiParser::take_request: the request is not complete");
+  Request request(std::move(storage_), std::move(slots_), std::move(body_));
+  reset();
+  return request;
+}
+
+void ScgiParser::reset() noexcept {
+  state_ = State::header;
+  phase_ = Phase::length;
+  started_ = false;
+  length_digits_ = 0;
+  block_length_ = 0;
+  content_length_ = 0;
+  storage_ = std::string();
+  slots_.clear();
+  body_ = std::string();
+  error_ = {};
+  detail_ = std::string();
+}
+
+bool ScgiParser::fail(ScgiError error, std::string detail) {
+  state_ = State::failed;
+  error_ = error;
+  detail_ = std::move(detail);
+  return false;
+}
+
+}  // namespace pscgi::protocol
