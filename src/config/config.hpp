@@ -92,4 +92,15 @@ Config load_config_file(const std::string& path);
 /// Reads and checks config text; `source` names it in messages. Throws ConfigError.
 Config load_config_text(const std::string& yaml_text, const std::string& source = "<text>");
 
+/// What a file that sets nothing gives: Config{} with `listen` set to unix:/run/pscgi/pscgi.sock.
+Config default_config();
+
+/// The effective configuration as YAML, one key per line, sections indented (for --check-config).
+/// It loads back into the same Config.
+std::string describe_config(const Config& config);
+
+/// The reference part of docs/configuration.md (Markdown): a summary table and one entry per key
+/// with its type, default, allowed values and meaning, all from the settings table.
+std::string render_config_reference();
+
 }  // namespace pscgi::config

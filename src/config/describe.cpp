@@ -1,0 +1,79 @@
+// describe_config() and render_config_reference(): the settings table read the other way, from a
+// Config to text.
+#include "config/config.hpp"
+#include "config/settings.hpp"
+
+#include <fmt/format.h>
+
+namespace pscgi::config {
+namespace {
+
+std::vector<const Setting*> children_of(std::string_view parent) {
+  std::vector<const Setting*> children;
+  for (const auto& setting : settings_table()) {
+    if (parent_path(setting.path) == parent) children.push_back(&setting);
+  }
+  return children;
+}
+
+void describe_section(const Setting& section, const Config& config, std::string& out) {
+  out += fmt::format("{}:\n", section.path);
+  for (const Setting* child : children_of(section.path)) {
+    out += fmt::format("  {}: {}\n", leaf_name(child->path), child->show(config));
+  }
+  if (section.show_extra) {
+    for (const auto& [key, value] : section.show_extra(config)) out += fmt::format("  {}: {}\n", key, value);
+  }
+}
+
+void render_summary(const Config& defaults, std::string& out) {
+  out += "## Summary\n\n| Key | Type | Default |\n| --- | --- | --- |\n";
+  for (const auto& setting : settings_table()) {
+    if (setting.kind != SettingKind::value) continue;
+    out += fmt::format("| `{}` | {} | `{}` |\n", setting.path, setting.type, setting.show(defaults));
+  }
+}
+
+void render_entry(const Setting& setting, const Config& defaults, std::string& out) {
+  if (setting.kind == SettingKind::section) {
+    out += fmt::format("\n## `{}`\n\n{}\n", setting.path, setting.doc);
+    return;
+  }
+  out += fmt::format("\n### `{}`\n\n", setting.path);
+  out += fmt::format("- Type: {}\n", setting.type);
+  out += fmt::format("- Default: `{}`{}\n", setting.show(defaults),
+                     setting.required ? fmt::format(" (required when `{}` is given)", parent_path(setting.path)) : "");
+  out += fmt::format("- Allowed: {}\n\n{}\n", setting.allowed, setting.doc);
+}
+
+}  // namespace
+
+std::string describe_config(const Config& config) {
+  std::string out;
+  if (!config.source.empty()) out += fmt::format("# effective configuration of {}\n", config.source);
+  for (const Setting* setting : children_of("")) {
+    if (setting->kind == SettingKind::section) {
+      describe_section(*setting, config, out);
+    } else {
+      out += fmt::format("{}: {}\n", setting->path, setting->show(config));
+    }
+  }
+  return out;
+}
+
+std::string render_config_reference() {
+  const Config defaults = default_config();
+  std::string out;
+  render_summary(defaults, out);
+  bool top_level_heading = false;
+  for (const auto& setting : settings_table()) {
+    if (!top_level_heading && parent_path(setting.path).empty() && setting.kind == SettingKind::value) {
+      out += "\n## Top-level keys\n";
+      top_level_heading = true;
+    }
+    render_entry(setting, defaults, out);
+  }
+  return out;
+}
+
+}  // namespace pscgi::config

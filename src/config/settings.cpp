@@ -1,0 +1,256 @@
+#include "config/settings.hpp"
+
+#include "config/listen_address.hpp"
+#include "config/setting_kinds.hpp"
+#include "config/special_settings.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+namespace pscgi::config {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr std::uint64_t kKiB = 1024;
+constexpr std::uint64_t kMiB = 1024 * kKiB;
+constexpr std::uint64_t kGiB = 1024 * kMiB;
+constexpr auto kMonth = hours(30 * 24);
+
+std::vector<Setting> top_level_settings() {
+  return {
+      listen_setting("listen",
+                     "Where the server accepts SCGI connections from the web server: one address or a list. "
+                     "`unix:/path` is a unix stream socket, `host:port` and `[ipv6]:port` are TCP. The master opens "
+                     "them all before it starts any worker; the workers share them. Quote an IPv6 address, which "
+                     "YAML would otherwise read as a list: `listen: \"[::1]:4000\"`."),
+      socket_mode_setting("socket_mode",
+                          "Permission bits of the unix sockets in `listen` (ignored for TCP). The web server's user "
+                          "must be able to write to the socket: with `\"0660\"`, put it in the socket's group. Quote "
+                          "the value: a bare `0660` is octal 432 to YAML 1.1 and decimal 660 to YAML 1.2, so it is "
+                          "refused."),
+      integer_setting(
+          "backlog", [](auto& c) -> auto& { return c.backlog; }, 1, 65535,
+          "Length of the kernel's queue of connections not yet accepted (the `listen(2)` backlog). "
+          "The kernel caps it at `net.core.somaxconn`."),
+      pid_file_setting("pid_file",
+                       "File the master writes its process id to, for init scripts and log rotation. `~` (the "
+                       "default): no pid file."),
+      pipeline_setting("pipeline",
+                       "The stages a request passes through before the app, outermost first: a stage sees the "
+                       "request before the stages after it and the response after them. `access_log` writes one "
+                       "line per request to `log.access_log`; `conditional` answers `If-None-Match` and "
+                       "`If-Modified-Since` with 304 Not Modified; `cache` is the response cache configured under "
+                       "`cache`. With `[]` the app alone answers."),
+  };
+}
+
+std::vector<Setting> worker_settings() {
+  return {
+      section_setting("workers",
+                      "The worker processes the master forks. Each worker serves one connection at a time; the "
+                      "master keeps their number at `count`, replacing any that exits."),
+      integer_setting(
+          "workers.count", [](auto& c) -> auto& { return c.workers.count; }, 1, 1024,
+          "Number of worker processes. A start: the number of CPU cores, more when the app spends its "
+          "time waiting on other servers."),
+      integer_setting(
+          "workers.max_requests", [](auto& c) -> auto& { return c.workers.max_requests; }, 0, 1'000'000'000,
+          "A worker exits after this many requests (plus its jitter) and the master starts a fresh "
+          "one, which bounds slow leaks in the app. `0`: no limit."),
+      integer_setting(
+          "workers.max_requests_jitter", [](auto& c) -> auto& { return c.workers.max_requests_jitter; }, 0, 1'000'000,
+          "Each worker's limit is `max_requests` plus a random number from 0 to this, so that workers "
+          "started together do not all restart together. Ignored when `max_requests` is 0."),
+      duration_setting(
+          "workers.graceful_timeout", [](auto& c) -> auto& { return c.workers.graceful_timeout; }, Duration::zero(),
+          hours(24),
+          "On a graceful stop or reload, how long a worker may take to finish its current request "
+          "before the master kills it. `0`: kill at once."),
+  };
+}
+
+std::vector<Setting> limit_settings() {
+  return {
+      section_setting("limits", "Bounds on one request, enforced by each worker."),
+      size_setting(
+          "limits.max_header_bytes", [](auto& c) -> auto& { return c.limits.max_header_bytes; }, 1, 64 * kMiB,
+          "Largest SCGI header block (the netstring of CGI variables that precedes the body) a worker "
+          "accepts; a request with a larger one is refused."),
+      size_setting(
+          "limits.max_body_bytes", [](auto& c) -> auto& { return c.limits.max_body_bytes; }, 1, 4 * kGiB,
+          "Largest request body (`CONTENT_LENGTH`) a worker accepts; a larger request is refused before "
+          "its body is read."),
+      duration_setting(
+          "limits.read_timeout", [](auto& c) -> auto& { return c.limits.read_timeout; }, milliseconds(1), hours(1),
+          "How long a worker waits for a whole request to arrive once it has accepted the connection; "
+          "then it closes the connection."),
+      duration_setting(
+          "limits.write_timeout", [](auto& c) -> auto& { return c.limits.write_timeout; }, milliseconds(1), hours(1),
+          "How long a worker may take to write a response to the web server; then it closes the "
+          "connection."),
+  };
+}
+
+std::vector<Setting> log_settings() {
+  return {
+      section_setting("log", "Where the server's own messages and the access log go."),
+      choice_setting(
+          "log.level", [](auto& c) -> auto& { return c.log.level; },
+          std::vector<std::pair<std::string, LogLevel>>{{"trace", LogLevel::trace},
+                                                        {"debug", LogLevel::debug},
+                                                        {"info", LogLevel::info},
+                                                        {"warn", LogLevel::warn},
+                                                        {"error", LogLevel::error},
+                                                        {"critical", LogLevel::critical},
+                                                        {"off", LogLevel::off}},
+          "Least severity written to `log.error_log`; `off` writes nothing."),
+      text_setting(
+          "log.error_log", [](auto& c) -> auto& { return c.log.error_log; }, "`stderr`, `stdout` or a file path",
+          "Where the master and the workers write their messages. A file is appended to."),
+      text_setting(
+          "log.access_log", [](auto& c) -> auto& { return c.log.access_log; },
+          "`stderr`, `stdout`, `off` or a file path",
+          "Where the `access_log` stage writes one line per request; `off` writes none. Has no effect "
+          "unless `access_log` is in `pipeline`. A file is appended to."),
+  };
+}
+
+std::vector<Setting> cache_settings() {
+  return {
+      section_setting("cache",
+                      "The response cache (see docs/cache.md). Each worker has its own, in its own memory: nothing "
+                      "is shared between workers, and a worker's cache goes when the worker does."),
+      boolean_setting(
+          "cache.enabled", [](auto& c) -> auto& { return c.cache.enabled; },
+          "`false` turns caching off while leaving `cache` in `pipeline`: every request goes to the "
+          "app and nothing is stored."),
+      duration_setting(
+          "cache.ttl", [](auto& c) -> auto& { return c.cache.ttl; }, Duration::zero(), kMonth,
+          "Lifetime of a cacheable response that states none (no `Cache-Control: max-age` or "
+          "`s-maxage`, no `Expires`). `0`: such responses are not stored. At most `cache.max_ttl`."),
+      duration_setting(
+          "cache.max_ttl", [](auto& c) -> auto& { return c.cache.max_ttl; }, seconds(1), kMonth,
+          "Upper bound on every lifetime, whatever the response asks for."),
+      max_entries_setting("cache.max_entries", 1, 100'000'000,
+                          "Most responses one worker's cache holds; the least recently used goes first. `~` (the "
+                          "default): `max(16, workers.max_requests / 5)` (a worker replaced after `max_requests` "
+                          "requests cannot store more responses than that many, and only those asked for again "
+                          "pay off); when `workers.max_requests` is 0 the cache uses its own fixed default "
+                          "(docs/cache.md)."),
+      size_setting(
+          "cache.max_bytes", [](auto& c) -> auto& { return c.cache.max_bytes; }, kKiB, 64 * kGiB,
+          "Memory budget of one worker's cache: keys, stored responses and bookkeeping. Beyond it the "
+          "least recently used entries are evicted. Every worker may use this much."),
+      size_setting(
+          "cache.max_object_bytes", [](auto& c) -> auto& { return c.cache.max_object_bytes; }, 1, kGiB,
+          "Largest response (head and body) that is stored; larger ones are passed on uncached. At most "
+          "`cache.max_bytes`."),
+      fraction_setting(
+          "cache.ttl_jitter", [](auto& c) -> auto& { return c.cache.ttl_jitter; }, 0.0, 0.5,
+          "Each stored lifetime is shortened by a random fraction of up to this much, so that entries "
+          "stored together do not all expire together. Write `10%` or `0.1`."),
+      bypass_cookies_setting("cache.bypass_cookies",
+                             "A request carrying any of these cookies is neither answered from the cache nor "
+                             "stored in it, so pages for a logged-in user stay theirs. `\"*\"` (quoted: a bare `*` "
+                             "is YAML syntax) means any cookie. `[]` ignores cookies, which is only safe if no "
+                             "response depends on one."),
+      boolean_setting(
+          "cache.debug_headers", [](auto& c) -> auto& { return c.cache.debug_headers; },
+          "Adds `Cache-Status` and `X-Pscgi-Worker` headers to responses, to see hits and misses from "
+          "outside. Leave off in production: they tell clients about the server's insides."),
+      methods_setting("cache.methods", "Request methods whose responses may be stored and served from the cache."),
+      statuses_setting("cache.statuses",
+                       "Response statuses that may be stored; responses with any other status are never cached."),
+      boolean_setting(
+          "cache.honor_request_no_cache", [](auto& c) -> auto& { return c.cache.honor_request_no_cache; },
+          "`true`: a request with `Cache-Control: no-cache` or `Pragma: no-cache` is not answered from "
+          "the cache. Off by default, since any client could otherwise make every request reach the "
+          "app."),
+      duration_setting(
+          "cache.stale_if_error", [](auto& c) -> auto& { return c.cache.stale_if_error; }, Duration::zero(), kMonth,
+          "When the app fails (an exception or a 5xx answer), an expired entry that expired at most "
+          "this long ago is served instead. `0`: never serve an expired entry."),
+  };
+}
+
+std::vector<Setting> app_settings() {
+  Setting type = text_setting(
+      "app.type", [](auto& c) -> auto& { return c.app.type; },
+      "the name of an app the binary knows (the stock binary: `demo`)",
+      "The application that answers requests. Required whenever `app` is given.");
+  type.required = true;
+  return {
+      app_section_setting("app",
+                          "The application. `type` chooses it; every other key of `app` is handed to it as a text "
+                          "option (`root: /srv/www` gives the option `root` = `/srv/www`), which the app checks "
+                          "when the server starts. Option values must be single values, not lists or maps."),
+      std::move(type),
+  };
+}
+
+std::vector<Setting> build_table() {
+  std::vector<Setting> table;
+  for (auto part : {top_level_settings, worker_settings, limit_settings, log_settings, cache_settings, app_settings}) {
+    for (auto& setting : part()) table.push_back(std::move(setting));
+  }
+  return table;
+}
+
+}  // namespace
+
+const std::vector<Setting>& settings_table() {
+  static const std::vector<Setting> table = build_table();
+  return table;
+}
+
+const Setting* find_setting(std::string_view path) {
+  for (const auto& setting : settings_table()) {
+    if (setting.path == path) return &setting;
+  }
+  return nullptr;
+}
+
+std::string_view parent_path(std::string_view path) noexcept {
+  const auto dot = path.rfind('.');
+  return dot == std::string_view::npos ? std::string_view() : path.substr(0, dot);
+}
+
+std::string_view leaf_name(std::string_view path) noexcept {
+  const auto dot = path.rfind('.');
+  return dot == std::string_view::npos ? path : path.substr(dot + 1);
+}
+
+const std::vector<Relation>& settings_relations() {
+  static const std::vector<Relation> relations{
+      {"cache.max_object_bytes", "cache.max_bytes",
+       [](const Config& c) -> std::optional<std::string> {
+         if (c.cache.max_object_bytes <= c.cache.max_bytes) return std::nullopt;
+         return fmt::format("cache.max_object_bytes ({}) is larger than cache.max_bytes ({})",
+                            format_size(c.cache.max_object_bytes), format_size(c.cache.max_bytes));
+       }},
+      {"cache.ttl", "cache.max_ttl",
+       [](const Config& c) -> std::optional<std::string> {
+         if (c.cache.ttl <= c.cache.max_ttl) return std::nullopt;
+         return fmt::format("cache.ttl ({}) is longer than cache.max_ttl ({})", format_duration(c.cache.ttl),
+                            format_duration(c.cache.max_ttl));
+       }},
+  };
+  return relations;
+}
+
+const std::vector<std::string>& known_stage_names() {
+  static const std::vector<std::string> names{"access_log", "conditional", "cache"};
+  return names;
+}
+
+Config default_config() {
+  Config config;
+  config.listen = {parse_listen_address("unix:/run/pscgi/pscgi.sock")};
+  return config;
+}
+
+}  // namespace pscgi::config

@@ -1,0 +1,78 @@
+// describe_config() and render_config_reference() (src/config/describe.cpp).
+#include "config/config.hpp"
+
+#include "config/settings.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace pscgi::config {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::string kFullPath = PSCGI_FIXTURES_DIR "/config/full.yaml";
+
+TEST(DescribeConfigTest, ShowsTheValuesOfACheckedFile) {
+  const std::string text = describe_config(load_config_file(kFullPath));
+  EXPECT_THAT(text, HasSubstr("# effective configuration of " + kFullPath + "\n"));
+  EXPECT_THAT(text, HasSubstr("listen: [unix:/tmp/pscgi-full.sock, 127.0.0.1:4100]\n"));
+  EXPECT_THAT(text, HasSubstr("socket_mode: \"0600\"\n"));
+  EXPECT_THAT(text, HasSubstr("pid_file: /tmp/pscgi-full.pid\n"));
+  EXPECT_THAT(text, HasSubstr("pipeline: [cache, access_log]\n"));
+  EXPECT_THAT(text, HasSubstr("workers:\n  count: 2\n  max_requests: 500\n  max_requests_jitter: 50\n"
+                              "  graceful_timeout: 5s\n"));
+  EXPECT_THAT(text, HasSubstr("  max_header_bytes: 16KiB\n"));
+  EXPECT_THAT(text, HasSubstr("  level: debug\n"));
+  EXPECT_THAT(text, HasSubstr("  access_log: \"off\"\n"));
+  EXPECT_THAT(text, HasSubstr("  max_entries: 200\n"));
+  EXPECT_THAT(text, HasSubstr("  ttl_jitter: 20%\n"));
+  EXPECT_THAT(text, HasSubstr("  statuses: [200, 404]\n"));
+  EXPECT_THAT(text, HasSubstr("app:\n  type: echo\n  greeting: \"hello, world\"\n  repeat: 3\n"));
+}
+
+TEST(DescribeConfigTest, ShowsDefaultsForAnUnsetOptional) {
+  const std::string text = describe_config(default_config());
+  EXPECT_THAT(text, HasSubstr("pid_file: ~\n"));
+  EXPECT_THAT(text, HasSubstr("  max_entries: ~\n"));
+  EXPECT_THAT(text, HasSubstr("  bypass_cookies: [\"*\"]\n"));
+  EXPECT_THAT(text, Not(HasSubstr("# effective")));  // no source, no comment
+}
+
+TEST(DescribeConfigTest, LoadsBackIntoTheSameConfig) {
+  for (const Config& config : {default_config(), load_config_file(kFullPath)}) {
+    const std::string text = describe_config(config);
+    EXPECT_EQ(describe_config(load_config_text(text, config.source)), text);
+  }
+}
+
+TEST(DescribeConfigTest, QuotesAppOptionsThatYamlWouldMisread) {
+  Config config = default_config();
+  config.app.options = {{"colon", "a: b # c"}, {"empty", ""},       {"quote", "say \"hi\"\\n"},
+                        {"null", "null"},      {"star", "*"},       {"lines", "one\ntwo\t\x01"},
+                        {"dash", "-x"},        {"dotted.key", "v"}, {"number", "0660"}};
+  const Config again = load_config_text(describe_config(config));
+  EXPECT_EQ(again.app.options, config.app.options);
+}
+
+TEST(ConfigReferenceTest, HasAnEntryWithTheDefaultForEveryKey) {
+  const std::string reference = render_config_reference();
+  const Config defaults = default_config();
+  for (const auto& setting : settings_table()) {
+    if (setting.kind == SettingKind::section) {
+      EXPECT_THAT(reference, HasSubstr("\n## `" + setting.path + "`\n\n" + setting.doc + "\n"));
+      continue;
+    }
+    EXPECT_THAT(reference, HasSubstr("\n### `" + setting.path + "`\n\n- Type: " + setting.type + "\n- Default: `" +
+                                     setting.show(defaults) + "`"));
+    EXPECT_THAT(reference, HasSubstr("- Allowed: " + setting.allowed + "\n\n" + setting.doc + "\n"));
+    EXPECT_THAT(reference, HasSubstr("| `" + setting.path + "` | " + setting.type + " | `"));
+  }
+  EXPECT_THAT(reference, HasSubstr("- Default: `demo` (required when `app` is given)"));
+}
+
+}  // namespace
+}  // namespace pscgi::config
