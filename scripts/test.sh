@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh Debian 12 machine and runs the whole test suite: unit tests and
 # integration tests (the real binary, and real nginx started by the tests on loopback).
-#   --sanitize   also build with AddressSanitizer + UndefinedBehaviorSanitizer and run it all again
+#   --sanitize   instead: build with AddressSanitizer + UndefinedBehaviorSanitizer (build-sanitize/) and run it all
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/install-deps.sh"
@@ -12,8 +12,9 @@ run_suite() {
   (cd "$build_dir" && ctest --output-on-failure --timeout 300)
 }
 
-run_suite "$root/build"
 if [[ "${1:-}" == "--sanitize" ]]; then
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    run_suite "$root/build-sanitize" -DPSCGI_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=Debug
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  run_suite "$root/build-sanitize" -DPSCGI_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=Debug
+else
+  run_suite "$root/build"
 fi

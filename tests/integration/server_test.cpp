@@ -170,7 +170,7 @@ TEST(ServerTest, MalformedRequestGets400AndTheSameWorkerServesTheNext) {
   const pid_t worker = pid_in(scgi_get(server.socket(), "/hello"));
   ASSERT_NE(worker, 0);
   EXPECT_EQ(scgi_exchange(server.socket(), "12abc:garbage,").status, 400);
-  EXPECT_EQ(scgi_exchange(server.socket(), std::string("22:CONTENT_LENGTH\0" "0\0SCGI\0" "2\0,", 25)).status, 400);
+  EXPECT_EQ(scgi_exchange(server.socket(), std::string("24:CONTENT_LENGTH\0" "0\0SCGI\0" "2\0,", 28)).status, 400);
   const Reply next = scgi_get(server.socket(), "/hello");
   EXPECT_EQ(next.status, 200);
   EXPECT_EQ(pid_in(next), worker);
@@ -200,8 +200,14 @@ TEST(ServerTest, ProcessTitlesNameTheMasterAndWorkers) {
   TempDir dir;
   Server server(dir, config(2, 0, 0));
   EXPECT_EQ(read_file("/proc/" + std::to_string(server.pid()) + "/cmdline").substr(0, 13), "pscgi: master");
+  // READY=1 comes right after the forks; a worker sets its title a moment later.
   for (pid_t worker : server.worker_pids()) {
-    EXPECT_EQ(read_file("/proc/" + std::to_string(worker) + "/cmdline").substr(0, 14), "pscgi: worker ");
+    std::string title;
+    for (int i = 0; i < 500 && title.rfind("pscgi: worker ", 0) != 0; ++i) {
+      title = read_file("/proc/" + std::to_string(worker) + "/cmdline");
+      if (title.rfind("pscgi: worker ", 0) != 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    EXPECT_EQ(title.substr(0, 14), "pscgi: worker ");
   }
 }
 
