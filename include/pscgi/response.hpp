@@ -71,6 +71,11 @@ class Response {
 /// Builds a Response. finish() validates it (no CR/LF or NUL in headers, a status in 100..999), adds
 /// Content-Length (except for 1xx, 204 and 304), renders the bytes and returns the immutable object.
 /// It throws std::invalid_argument on an invalid response; the pipeline turns that into a 500.
+///
+/// A 200 response with a non-empty body and no validator of its own (no ETag and no Last-Modified
+/// header) gets a strong ETag computed from its body, `"<16 hex digits>-<body length>"`, where the hex
+/// digits are the XXH64 hash (seed 0) of the body: the same body gives the same ETag in every worker
+/// and every run, so conditional requests work whichever worker answers. no_etag() turns this off.
 class ResponseBuilder {
  public:
   explicit ResponseBuilder(int status = 200) : status_(status) {}
@@ -84,6 +89,8 @@ class ResponseBuilder {
   ResponseBuilder& uncacheable() { cache_policy_ = CachePolicy::never; return *this; }
   /// Cache this response for this long (Cache-Control s-maxage/max-age and Expires still win).
   ResponseBuilder& cache_for(std::chrono::milliseconds lifetime) { lifetime_ = lifetime; return *this; }
+  /// Do not compute an ETag for this response (see the class comment).
+  ResponseBuilder& no_etag() { compute_etag_ = false; return *this; }
 
   ResponsePtr finish();
 
@@ -93,6 +100,7 @@ class ResponseBuilder {
   std::string body_;
   CachePolicy cache_policy_ = CachePolicy::automatic;
   std::optional<std::chrono::milliseconds> lifetime_;
+  bool compute_etag_ = true;
 };
 
 /// The standard reason phrase for a status code ("Not Found"), or "Unknown".

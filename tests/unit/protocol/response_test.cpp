@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <string>
+#include <utility>
 #include <type_traits>
 
 namespace pscgi {
@@ -15,7 +17,7 @@ static_assert(std::is_const_v<ResponsePtr::element_type>);
 static_assert(!std::is_assignable_v<ResponsePtr::element_type&, const Response&>);
 
 TEST(ResponseBuilderTest, RendersCgiStyleBytesOnce) {
-  auto r = ResponseBuilder(200).content_type("text/plain").body("hello").finish();
+  auto r = ResponseBuilder(200).content_type("text/plain").body("hello").no_etag().finish();
   EXPECT_EQ(r->wire(), "Status: 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello");
   EXPECT_EQ(r->wire_head(), "Status: 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n");
   EXPECT_EQ(r->wire_tail(), "\r\nhello");
@@ -24,7 +26,7 @@ TEST(ResponseBuilderTest, RendersCgiStyleBytesOnce) {
 }
 
 TEST(ResponseBuilderTest, ComputesContentLengthOverAppValue) {
-  auto r = ResponseBuilder(200).header("Content-Length", "999").body("abc").finish();
+  auto r = ResponseBuilder(200).header("Content-Length", "999").body("abc").no_etag().finish();
   EXPECT_EQ(r->header("Content-Length"), "3");
   EXPECT_EQ(r->headers().size(), 1u);
 }
@@ -47,6 +49,49 @@ TEST(ResponseBuilderTest, RejectsHeaderInjectionAndBadStatus) {
   EXPECT_THROW(ResponseBuilder(200).header("Bad Name", "v").finish(), std::invalid_argument);
   EXPECT_THROW(ResponseBuilder(200).header("", "v").finish(), std::invalid_argument);
   EXPECT_THROW(ResponseBuilder(42).finish(), std::invalid_argument);
+}
+
+// The expected hashes are XXH64 (seed 0) as computed by the reference library (libxxhash 0.8.1);
+// the lengths cover each tail path (1, 4+1, 2x32+8+1, 32+8+4+3 bytes) and the long loop.
+TEST(ResponseBuilderTest, ComputesAStrongEtagFromTheBodyOf200) {
+  std::string bytes47;
+  for (int i = 0; i < 47; ++i) bytes47.push_back(static_cast<char>((i * 7 + 3) % 256));
+  const std::pair<std::string, std::string> cases[] = {
+      {"a", "\"d24ec4f1a98c6e5b-1\""},
+      {"abc", "\"44bc2cf5ad770999-3\""},
+      {"hello", "\"26c7827d889f6da3-5\""},
+      {"0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ!", "\"59958a6b5f12dbc1-73\""},
+      {bytes47, "\"a7c5465cc5ad205e-47\""},
+      {std::string(1000, 'x'), "\"4cb9a3b69cb700e1-1000\""},
+  };
+  for (const auto& [body, etag] : cases) {
+    auto r = ResponseBuilder(200).body(body).finish();
+    EXPECT_EQ(r->header("ETag"), etag) << body.size();
+  }
+}
+
+TEST(ResponseBuilderTest, EtagSitsInTheHeadBeforeContentLengthAndIsStable) {
+  auto a = ResponseBuilder(200).content_type("text/plain").body("hello").finish();
+  auto b = ResponseBuilder(200).content_type("text/plain").body("hello").finish();
+  EXPECT_EQ(a->wire(), "Status: 200 OK\r\nContent-Type: text/plain\r\nETag: \"26c7827d889f6da3-5\"\r\n"
+                       "Content-Length: 5\r\n\r\nhello");
+  EXPECT_EQ(a->wire(), b->wire());
+  EXPECT_NE(ResponseBuilder(200).body("hellp").finish()->header("ETag"), a->header("ETag"));
+}
+
+TEST(ResponseBuilderTest, NoComputedEtagWhenTheAppGaveAValidatorOrOptedOut) {
+  EXPECT_EQ(ResponseBuilder(200).header("etag", "W/\"mine\"").body("x").finish()->header("ETag"), "W/\"mine\"");
+  EXPECT_EQ(ResponseBuilder(200).header("ETag", "\"a\"").body("x").finish()->headers().size(), 2u);
+  auto dated = ResponseBuilder(200).header("Last-Modified", "Sun, 06 Nov 1994 08:49:37 GMT").body("x").finish();
+  EXPECT_FALSE(dated->header("ETag"));
+  EXPECT_FALSE(ResponseBuilder(200).body("x").no_etag().finish()->header("ETag"));
+}
+
+TEST(ResponseBuilderTest, NoComputedEtagForOtherStatusesOrEmptyBodies) {
+  for (int status : {201, 203, 204, 206, 301, 304, 404, 500}) {
+    EXPECT_FALSE(ResponseBuilder(status).body("x").finish()->header("ETag")) << status;
+  }
+  EXPECT_FALSE(ResponseBuilder(200).finish()->header("ETag"));
 }
 
 TEST(ResponseTest, WithoutBodyIsANewObjectWithTheSameHead) {
