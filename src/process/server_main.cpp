@@ -4,6 +4,7 @@
 
 #include <pscgi/server.hpp>
 
+#include "cache/cache_generation.hpp"
 #include "config/config.hpp"
 #include "log/logging.hpp"
 #include "pipeline/stage_factory.hpp"
@@ -39,7 +40,8 @@ void write_pid_file(const std::string& path) {
 }
 
 int serve(const config::Config& config, const AppRegistry& apps) {
-  pipeline::StageDependencies dependencies;
+  // The generation lives in memory shared with every worker, so it is made before the first fork.
+  pipeline::StageDependencies dependencies{cache::CacheGeneration::create()};
   Pipeline pipeline = pipeline::build_pipeline(config, apps, dependencies);
   log::setup_logging(config.log, "master");
   std::vector<process::Listener> listeners = process::open_listeners(config);
@@ -59,6 +61,7 @@ int serve(const config::Config& config, const AppRegistry& apps) {
   process::MasterHooks hooks;
   hooks.stop_listening = stop_listening;
   hooks.reopen_logs = [] { log::reopen_logs(); };
+  hooks.invalidate_cache = [generation = dependencies.cache_generation] { generation->bump(); };
   hooks.ready = [] { process::notify_supervisor("READY=1"); };
   process::Master master({config.workers.count, config.workers.graceful_timeout}, os, hooks);
   const int status = master.run();
