@@ -1,5 +1,7 @@
 #include "cache/cacheability.hpp"
 
+#include <charconv>
+
 #include "cache/header_fields.hpp"
 
 #include <algorithm>
@@ -30,6 +32,7 @@ std::string_view to_string(StoreRefusal reason) noexcept {
     case StoreRefusal::vary_star: return "vary-star";
     case StoreRefusal::too_large: return "too-large";
     case StoreRefusal::zero_ttl: return "zero-ttl";
+    case StoreRefusal::incomplete: return "incomplete";
     case StoreRefusal::count: break;
   }
   return "unknown";
@@ -83,6 +86,15 @@ bool varies_on_everything(const Response& response) {
   return star;
 }
 
+bool is_incomplete(const Response& response) noexcept {
+  if (response.status() < 200 || response.status() == 304) return true;
+  const auto length = response.header("Content-Length");
+  if (!length) return false;
+  std::size_t declared = 0;
+  const auto [end, error] = std::from_chars(length->data(), length->data() + length->size(), declared);
+  return error != std::errc() || end != length->data() + length->size() || declared != response.body().size();
+}
+
 bool exceeds_object_limit(const Response& response, const config::CacheSettings& settings) noexcept {
   return response.wire().size() > settings.max_object_bytes;
 }
@@ -91,6 +103,7 @@ StoreRefusal response_store_refusal(const Response& response, const ResponseCach
                                     const config::CacheSettings& settings) {
   if (response.cache_policy() == CachePolicy::never) return StoreRefusal::uncacheable;
   if (!status_is_cacheable(response.status(), settings)) return StoreRefusal::status;
+  if (is_incomplete(response)) return StoreRefusal::incomplete;
   if (sets_cookie(response)) return StoreRefusal::set_cookie;
   if (cache_control.is_private) return StoreRefusal::is_private;
   if (cache_control.no_store) return StoreRefusal::no_store;

@@ -30,6 +30,7 @@ enum class StoreRefusal : std::uint8_t {
   none,         ///< it may be stored
   uncacheable,  ///< the application said so (ResponseBuilder::uncacheable)
   status,       ///< its status is not in CacheSettings::statuses
+  incomplete,   ///< a 304 or 1xx, or its body does not match its Content-Length (a HEAD answer)
   set_cookie,   ///< it sets a cookie
   is_private,   ///< Cache-Control: private
   no_store,     ///< Cache-Control: no-store
@@ -60,6 +61,9 @@ bool status_is_cacheable(int status, const config::CacheSettings& settings) noex
 bool sets_cookie(const Response& response) noexcept;
 /// True when a Vary header lists `*`.
 bool varies_on_everything(const Response& response);
+/// A 304, a 1xx, or a body that does not match Content-Length: a derived answer, never a whole one.
+/// Guards the store against a stage that hands it one.
+bool is_incomplete(const Response& response) noexcept;
 /// Counts the whole serialised response, head and body.
 bool exceeds_object_limit(const Response& response, const config::CacheSettings& settings) noexcept;
 

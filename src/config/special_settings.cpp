@@ -110,10 +110,14 @@ Setting pid_file_setting(std::string path, std::string doc) {
 Setting pipeline_setting(std::string path, std::string doc) {
   const auto& known = known_stage_names();
   auto load = [known](const Field& field, Config& config) {
-    config.stages = unique_names(field, "a list of stage names", [&known](const Field& item, const std::string& name) {
+    bool seen_cache = false;
+    config.stages = unique_names(field, "a list of stage names", [&](const Field& item, const std::string& name) {
       if (std::find(known.begin(), known.end(), name) == known.end()) {
         item.fail(fmt::format("unknown stage \"{}\": the stages are {}", name, fmt::join(known, ", ")));
       }
+      // Inside the cache, conditional would hand it 304s and bodiless HEAD answers to store.
+      if (name == "conditional" && seen_cache) item.fail("conditional must come before cache (it answers from what the cache sends out)");
+      seen_cache = seen_cache || name == "cache";
     });
   };
   auto show = [](const Config& config) { return yaml_list(config.stages); };

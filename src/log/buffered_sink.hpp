@@ -34,8 +34,8 @@ class BufferedFdSink final : public spdlog::sinks::base_sink<spdlog::details::nu
   void write_all() noexcept;
 
   std::string target_;
+  bool owns_fd_ = false;  ///< declared before fd_: the constructor sets it while opening fd_
   int fd_ = -1;
-  bool owns_fd_ = false;
   std::size_t capacity_;
   std::string buffer_;
   std::chrono::steady_clock::time_point oldest_{};

@@ -11,6 +11,11 @@
 namespace pscgi::log {
 namespace {
 
+config::LogSettings& current_settings() {
+  static config::LogSettings settings;
+  return settings;
+}
+
 struct AccessLogState {
   std::shared_ptr<spdlog::logger> logger;
   std::shared_ptr<BufferedFdSink> sink;
@@ -59,15 +64,20 @@ spdlog::sink_ptr make_error_sink(const std::string& target) {
   return std::make_shared<spdlog::sinks::basic_file_sink_st>(target);
 }
 
-}  // namespace
-
-void setup_logging(const config::LogSettings& settings, std::string_view role) {
-  spdlog::drop_all();
-  auto error_log = std::make_shared<spdlog::logger>(std::string(role), make_error_sink(settings.error_log));
+void make_error_log(const config::LogSettings& settings, const std::string& role) {
+  auto error_log = std::make_shared<spdlog::logger>(role, make_error_sink(settings.error_log));
   error_log->set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%n %P] [%l] %v");
   error_log->set_level(to_spdlog(settings.level));
   error_log->flush_on(spdlog::level::trace);  // rare lines: each is written at once
   spdlog::set_default_logger(error_log);
+}
+
+}  // namespace
+
+void setup_logging(const config::LogSettings& settings, std::string_view role) {
+  spdlog::drop_all();
+  current_settings() = settings;
+  make_error_log(settings, std::string(role));
 
   AccessLogState& access = access_state();
   access = {};
@@ -118,7 +128,15 @@ void flush_logs() noexcept {
   }
 }
 
+// The error log is remade on its (reopened) file; the access log reopens in place so that lines
+// already buffered go to the old file before the switch.
 void reopen_logs() {
+  const config::LogSettings& settings = current_settings();
+  if (settings.error_log != "stderr" && settings.error_log != "stdout") {
+    const std::string role = spdlog::default_logger_raw()->name();
+    spdlog::default_logger_raw()->flush();
+    make_error_log(settings, role);
+  }
   if (access_state().sink) access_state().sink->reopen();
 }
 

@@ -16,13 +16,10 @@ void log_stage_failure(const Stage& stage, const Exchange& exchange, const char*
   }
 }
 
-ResponsePtr internal_error() noexcept {
-  try {
-    return make_error_response(500);
-  } catch (...) {
-    return nullptr;  // out of memory: the connection closes without an answer
-  }
-}
+// Made at start-up, so that answering a failure never needs memory that may be what ran out.
+const ResponsePtr prebuilt_internal_error = make_error_response(500);
+
+ResponsePtr internal_error() noexcept { return prebuilt_internal_error; }
 
 }  // namespace
 

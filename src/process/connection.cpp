@@ -55,7 +55,12 @@ Connection::Step Connection::read_request() {
     const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
     if (n > 0) {
       received_anything_ = true;
-      if (lingering_) continue;  // discarded: the answer is already out
+      if (lingering_) {
+        // Discarded: the answer is already out. A peer that keeps sending must not hold the worker.
+        if (Clock::now() < linger_until_) continue;
+        close_socket();
+        return Step::done;
+      }
       if (auto step = consume({buffer.data(), static_cast<std::size_t>(n)})) return *step;
       continue;
     }

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <fcntl.h>
 #include <random>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -50,7 +51,7 @@ Worker::Worker(const WorkerSetup& setup)
       master_pipe_fd_(setup.master_pipe_fd),
       slot_(setup.slot),
       signal_fd_(open_signal_fd()),
-      wake_in_asio_(io_, ::dup(wake_.fd())),
+      wake_in_asio_(io_, ::fcntl(wake_.fd(), F_DUPFD_CLOEXEC, 0)),
       connection_context_{io_,
                           pipeline_,
                           {config_.limits.max_header_bytes, config_.limits.max_body_bytes},
@@ -58,6 +59,7 @@ Worker::Worker(const WorkerSetup& setup)
                           config_.limits.write_timeout,
                           [this](Connection& c, ConnectionEnd end) { on_async_connection_end(c, end); }},
       budget_(draw_budget(config_.workers)) {
+  for (const Listener& listener : listeners_) listen_fds_.push_back(listener.fd);
   wake_.add(signal_fd_, WakeSet::Source::signals);
   wake_.add(master_pipe_fd_, WakeSet::Source::master);
   start_accepting();
@@ -130,19 +132,22 @@ void Worker::handle_wake_events(const WakeSet::Event* events, std::size_t count)
   }
 }
 
-// Every wake-up for a listener accepts at least once (the kernel woke only this worker for that
-// connection); the budget is checked after each connection, and a spent budget takes the listeners
-// out of the wake set before the next wait, so a connection is never left for a worker that
-// will not take it.
+// Every wake-up for a listener accepts at least once, even past the budget: the kernel woke only
+// this worker for that connection. The budget is checked after each connection, and a spent budget
+// takes the listeners out of the wake set before the next wait, so a connection is never left for
+// a worker that will not take it.
 void Worker::accept_from(std::size_t listener_index) {
-  for (std::size_t n = 0; n < accept_batch && accepting_; ++n) {
+  for (std::size_t n = 0; n < accept_batch; ++n) {
+    if (n > 0 && !accepting_) break;
     if (!accept_one(listener_index)) break;
   }
 }
 
 bool Worker::accept_one(std::size_t listener_index) {
+  const int listen_fd = listen_fds_[listener_index];
+  if (listen_fd < 0) return false;
   for (;;) {
-    const int fd = ::accept4(listeners_[listener_index].fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd >= 0) {
       serve(fd);
       return true;
@@ -185,14 +190,28 @@ void Worker::update_accepting() {
 }
 
 void Worker::start_accepting() {
-  for (std::size_t i = 0; i < listeners_.size(); ++i) wake_.add(listeners_[i].fd, WakeSet::Source::listener, static_cast<std::uint32_t>(i));
+  for (std::size_t i = 0; i < listen_fds_.size(); ++i) {
+    if (listen_fds_[i] >= 0) wake_.add(listen_fds_[i], WakeSet::Source::listener, static_cast<std::uint32_t>(i));
+  }
   accepting_ = true;
 }
 
 void Worker::stop_accepting() {
   if (!accepting_) return;
-  for (const Listener& listener : listeners_) wake_.remove(listener.fd);
+  for (int fd : listen_fds_) {
+    if (fd >= 0) wake_.remove(fd);
+  }
   accepting_ = false;
+}
+
+// Once every process has closed a listening socket, the kernel refuses new connects on it (for TCP
+// there is no path to unlink), so nginx tries its next upstream instead of waiting on a queue
+// nobody will serve.
+void Worker::close_listeners() noexcept {
+  for (int& fd : listen_fds_) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
 }
 
 // Out of descriptors or memory: the pending connection stays queued (another worker may take it);
@@ -206,12 +225,12 @@ void Worker::pause_accepting() {
 void Worker::handle_signals() {
   signalfd_siginfo info{};
   while (::read(signal_fd_, &info, sizeof(info)) == static_cast<ssize_t>(sizeof(info))) {
+    // TERM and INT are both graceful, and repeating them changes nothing: Ctrl-C or a kill of the
+    // process group reaches the workers directly as well as through the master. The master makes
+    // a stop immediate with SIGKILL; QUIT asks a worker for it directly.
     switch (info.ssi_signo) {
-      case SIGTERM:
-        if (stopping_) immediate_ = true;
-        begin_graceful_stop("SIGTERM");
-        break;
-      case SIGINT:
+      case SIGTERM: begin_graceful_stop("SIGTERM"); break;
+      case SIGINT: begin_graceful_stop("SIGINT"); break;
       case SIGQUIT: immediate_ = true; break;
       case SIGUSR1: log::reopen_logs(); break;
       default: break;  // SIGHUP belongs to the master
@@ -235,12 +254,13 @@ void Worker::begin_graceful_stop(const char* why) {
   if (stopping_) return;
   spdlog::info("worker {} stopping gracefully ({}), {} connection(s) in flight", slot_, why, async_connections_.size());
   if (accepting_) {
-    for (std::size_t i = 0; i < listeners_.size(); ++i) {
+    for (std::size_t i = 0; i < listen_fds_.size(); ++i) {
       while (accept_one(i)) {
       }
     }
   }
   stop_accepting();
+  close_listeners();
   stopping_ = true;
 }
 

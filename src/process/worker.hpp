@@ -54,6 +54,7 @@ class Worker {
   void pause_accepting();
   void abort_connections() noexcept;
   void read_master_pipe();
+  void close_listeners() noexcept;
   void handle_signals();
   void begin_graceful_stop(const char* why);
   void stop_accepting();
@@ -63,6 +64,7 @@ class Worker {
 
   const config::Config& config_;
   const std::vector<Listener>& listeners_;
+  std::vector<int> listen_fds_;  ///< this process's copies; -1 once closed at a graceful stop
   Pipeline& pipeline_;
   int master_pipe_fd_;
   int slot_;

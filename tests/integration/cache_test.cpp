@@ -45,10 +45,10 @@ TEST(CacheTest, SecondGetIsAHitThatDoesNotRunTheApp) {
 
 TEST(CacheTest, EntriesExpireAfterTheirTtl) {
   TempDir dir;
-  Server server(dir, cache_config(", ttl: 300ms"));
+  Server server(dir, cache_config(", ttl: 1s"));
   const Reply first = scgi_get(server.socket(), "/hello");
   EXPECT_EQ(cache_status(scgi_get(server.socket(), "/hello")).rfind("pscgi; hit", 0), 0u);
-  std::this_thread::sleep_for(std::chrono::milliseconds(450));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));
   const Reply later = scgi_get(server.socket(), "/hello");
   EXPECT_EQ(cache_status(later).rfind("pscgi; fwd=miss; stored", 0), 0u) << cache_status(later);
   EXPECT_NE(renders(later), renders(first));

@@ -53,6 +53,8 @@ std::optional<int> wait_child(pid_t pid, std::chrono::milliseconds limit) {
   }
 }
 
+}  // namespace
+
 int free_tcp_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
@@ -64,6 +66,8 @@ int free_tcp_port() {
   ::close(fd);
   return ntohs(address.sin_port);
 }
+
+namespace {
 
 int bind_notify_socket(const std::string& path) {
   const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -77,7 +81,7 @@ int bind_notify_socket(const std::string& path) {
 }
 
 [[noreturn]] void exec_with_output(const std::vector<std::string>& args, const std::string& output_path) {
-  const int out = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  const int out = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   ::dup2(out, STDOUT_FILENO);
   ::dup2(out, STDERR_FILENO);
   sigset_t none;
@@ -276,13 +280,16 @@ Server::Server(const TempDir& dir, std::string config_yaml) : socket_(dir.file("
     }
     if (Clock::now() >= deadline) {
       ::close(notify);
+      stop();  // a constructor that throws gets no destructor: stop what was started here
       throw std::runtime_error("pscgi was not ready within 20 s:\n" + log());
     }
   }
   ::close(notify);
 }
 
-Server::~Server() {
+Server::~Server() { stop(); }
+
+void Server::stop() {
   if (exited_) return;
   const std::vector<pid_t> workers = worker_pids();
   signal(SIGTERM);
@@ -291,6 +298,17 @@ Server::~Server() {
     wait_exit(5s);
   }
   for (pid_t worker : workers) ::kill(worker, SIGKILL);  // only if any outlived their master
+}
+
+bool wait_processes_gone(const std::vector<pid_t>& pids, std::chrono::milliseconds limit) {
+  const auto deadline = Clock::now() + limit;
+  for (;;) {
+    bool any = false;
+    for (pid_t pid : pids) any = any || ::kill(pid, 0) == 0;
+    if (!any) return true;
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(5ms);
+  }
 }
 
 std::string Server::log() const { return read_file(log_path_); }

@@ -82,6 +82,8 @@ class Server {
   std::optional<int> wait_exit(std::chrono::milliseconds deadline = 30s);
   /// The pids of its worker processes now (from /proc).
   std::vector<pid_t> worker_pids() const;
+  /// Stops it (TERM, then KILL past a deadline) unless it has exited.
+  void stop();
 
  private:
   std::string socket_;
@@ -89,6 +91,11 @@ class Server {
   pid_t pid_ = -1;
   bool exited_ = false;
 };
+
+/// Waits until none of these processes exists (they need not be our children).
+bool wait_processes_gone(const std::vector<pid_t>& pids, std::chrono::milliseconds limit = 10s);
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+int free_tcp_port();
 
 /// Runs the binary with arguments to completion; returns (exit status, combined output).
 std::pair<int, std::string> run_binary(const std::vector<std::string>& args, std::chrono::milliseconds deadline = 30s);

@@ -218,8 +218,11 @@ TEST(ServerTest, RefusesToStartOnALiveSocketAndReplacesAStaleOne) {
     const auto [status, output] = run_binary({"--config", dir.file("pscgi.yaml")});
     EXPECT_EQ(status, 1);
     EXPECT_NE(output.find("another server is accepting"), std::string::npos) << output;
+    const auto workers = first.worker_pids();
     first.signal(SIGKILL);  // leaves the socket file behind, as a crash would
     first.wait_exit();
+    // Its workers follow the dead master (EOF on their pipe); until they have, the socket is live.
+    ASSERT_TRUE(wait_processes_gone(workers));
   }
   Server second(dir, config(1, 0, 0));
   EXPECT_EQ(scgi_get(second.socket(), "/hello").status, 200);
@@ -237,13 +240,39 @@ TEST(ServerTest, RefusesAPathThatIsNotASocket) {
 
 TEST(ServerTest, WorksOnTcpLoopback) {
   TempDir dir;
-  const int port = 20000 + static_cast<int>(::getpid() % 20000);
+  const int port = free_tcp_port();
   Server server(dir, "listen: 127.0.0.1:" + std::to_string(port) + "\nworkers: { count: 1 }\npipeline: [access_log]\n");
   const int fd = connect_tcp(port);
   ASSERT_GE(fd, 0);
   write_all(fd, scgi_request("GET", "/hello"));
   EXPECT_EQ(parse_reply(read_until_eof(fd)).status, 200);
   ::close(fd);
+}
+
+}  // namespace
+}  // namespace pscgi::testing
+
+namespace pscgi::testing {
+namespace {
+
+// TCP has no path to unlink: connections that reach the queue during a graceful stop are still
+// served, and once every process has closed the socket new connects are refused.
+TEST(ServerTest, GracefulStopOnTcpServesTheQueueThenRefuses) {
+  TempDir dir;
+  const int port = free_tcp_port();
+  Server server(dir, "listen: 127.0.0.1:" + std::to_string(port) + "\nworkers: { count: 1 }\nlog: { access_log: off }\n");
+  const int slow = connect_tcp(port);
+  ASSERT_TRUE(write_all(slow, scgi_request("GET", "/work?ms=400")));
+  server.signal(SIGTERM);
+  const int queued = connect_tcp(port);  // the worker is busy: this one waits in the queue
+  ASSERT_GE(queued, 0);
+  ASSERT_TRUE(write_all(queued, scgi_request("GET", "/hello")));
+  EXPECT_EQ(parse_reply(read_until_eof(slow)).status, 200);
+  EXPECT_EQ(parse_reply(read_until_eof(queued)).status, 200);
+  ::close(slow);
+  ::close(queued);
+  ASSERT_TRUE(server.wait_exit());
+  EXPECT_LT(connect_tcp(port), 0);
 }
 
 }  // namespace

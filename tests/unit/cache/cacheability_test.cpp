@@ -108,6 +108,17 @@ TEST(CacheabilityTest, EachResponseSideRefusal) {
   EXPECT_EQ(refusal(ResponseBuilder(200).header("Cache-Control", "max-age=60, public").finish()), StoreRefusal::none);
 }
 
+TEST(CacheabilityTest, DerivedAnswersAreNeverStored) {
+  const config::CacheSettings settings;
+  const auto full = ResponseBuilder(200).body("0123456789").finish();
+  EXPECT_FALSE(is_incomplete(*full));
+  EXPECT_TRUE(is_incomplete(*full->without_body())) << "a HEAD answer keeps the GET's Content-Length";
+  EXPECT_EQ(response_store_refusal(*full->without_body(), parse_response_cache_control(*full), settings),
+            StoreRefusal::incomplete);
+  EXPECT_TRUE(is_incomplete(*ResponseBuilder(304).finish()));
+  EXPECT_FALSE(is_incomplete(*ResponseBuilder(204).finish()));
+}
+
 TEST(CacheabilityTest, ObjectLimitCountsHeadAndBody) {
   auto response = ResponseBuilder(200).body(std::string(100, 'x')).no_etag().finish();
   config::CacheSettings settings;
