@@ -62,8 +62,14 @@ class Request {
   Request with_method(std::string_view method) const;
 
  private:
-  enum class Known : std::uint8_t { method, uri, query, remote_addr, document_uri, http_host, server_name, count };
+  // Variables found once at construction, so that reading them (or learning that they are absent,
+  // as the cache does on every hit for Authorization and Cookie) costs no scan.
+  enum class Known : std::uint8_t {
+    method, uri, query, remote_addr, document_uri, http_host, server_name,
+    authorization, cookie, if_none_match, if_modified_since, cache_control, pragma, count
+  };
   static constexpr std::uint32_t absent = UINT32_MAX;
+  static int known_index(std::string_view name) noexcept;
 
   std::string_view known(Known which) const noexcept;
   std::string_view value_at(std::uint32_t slot) const noexcept;

@@ -38,6 +38,12 @@ void BufferedFdSink::sink_it_(const spdlog::details::log_msg& msg) {
   if (buffer_.size() >= capacity_) write_all();
 }
 
+void BufferedFdSink::append(std::string_view line) {
+  if (buffer_.empty()) oldest_ = std::chrono::steady_clock::now();
+  buffer_.append(line);
+  if (buffer_.size() >= capacity_) write_all();
+}
+
 void BufferedFdSink::flush_() { write_all(); }
 
 void BufferedFdSink::flush_if_due(std::chrono::steady_clock::time_point now, std::chrono::milliseconds max_age) {

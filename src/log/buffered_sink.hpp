@@ -20,6 +20,9 @@ class BufferedFdSink final : public spdlog::sinks::base_sink<spdlog::details::nu
   BufferedFdSink(const BufferedFdSink&) = delete;
   BufferedFdSink& operator=(const BufferedFdSink&) = delete;
 
+  /// Appends a line that is already formatted (with its newline), bypassing spdlog's formatter:
+  /// the access log's hot path.
+  void append(std::string_view line);
   /// Writes what is buffered if the oldest buffered line is older than `max_age`.
   void flush_if_due(std::chrono::steady_clock::time_point now, std::chrono::milliseconds max_age);
   bool has_pending() const noexcept { return !buffer_.empty(); }

@@ -1,12 +1,33 @@
 #include <pscgi/request.hpp>
 
+#include <array>
+#include <cstring>
 #include <stdexcept>
 
 namespace pscgi {
 namespace {
 
-constexpr std::string_view known_names[] = {"REQUEST_METHOD", "REQUEST_URI",  "QUERY_STRING", "REMOTE_ADDR",
-                                            "DOCUMENT_URI",   "HTTP_HOST",    "SERVER_NAME"};
+// In the order of Request::Known.
+constexpr std::string_view known_names[] = {
+    "REQUEST_METHOD",     "REQUEST_URI", "QUERY_STRING",       "REMOTE_ADDR",            "DOCUMENT_URI",
+    "HTTP_HOST",          "SERVER_NAME", "HTTP_AUTHORIZATION", "HTTP_COOKIE",            "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE", "HTTP_CACHE_CONTROL", "HTTP_PRAGMA"};
+
+constexpr std::size_t longest_known_name = 22;
+constexpr std::size_t max_known_per_length = 6;
+using LengthBuckets = std::array<std::array<std::int8_t, max_known_per_length>, longest_known_name + 1>;
+
+constexpr LengthBuckets known_names_by_length() {
+  LengthBuckets buckets{};
+  for (auto& bucket : buckets) bucket.fill(-1);
+  for (std::size_t k = 0; k < std::size(known_names); ++k) {
+    auto& bucket = buckets[known_names[k].size()];
+    std::size_t used = 0;
+    while (bucket[used] >= 0) ++used;
+    bucket[used] = static_cast<std::int8_t>(k);
+  }
+  return buckets;
+}
 
 std::uint32_t checked_u32(std::size_t value) {
   if (value > UINT32_MAX) throw std::length_error("request larger than 4 GiB");
@@ -40,14 +61,28 @@ Request::Request(std::string storage, std::vector<VariableSlot> slots, std::stri
   index_known_variables();
 }
 
+// Most names are not known ones, so the first question is the cheapest: is any known name this
+// long? Only the few of that length are then compared.
+int Request::known_index(std::string_view name) noexcept {
+  static constexpr auto by_length = known_names_by_length();
+  if (name.size() >= by_length.size() || name.size() < 8) return -1;  // every known name is longer
+  std::uint64_t head;
+  std::memcpy(&head, name.data(), 8);
+  for (const std::int8_t k : by_length[name.size()]) {
+    if (k < 0) break;
+    std::uint64_t known_head;
+    std::memcpy(&known_head, known_names[k].data(), 8);
+    if (head == known_head && std::memcmp(name.data() + 8, known_names[k].data() + 8, name.size() - 8) == 0) return k;
+  }
+  return -1;
+}
+
 void Request::index_known_variables() noexcept {
   for (auto& index : known_) index = absent;
   // Walk backwards so that the first occurrence of a repeated name is the one kept.
   for (std::size_t i = slots_.size(); i-- > 0;) {
     const std::string_view name(storage_.data() + slots_[i].name_offset, slots_[i].name_length);
-    for (std::size_t k = 0; k < std::size(known_names); ++k) {
-      if (name == known_names[k]) known_[k] = static_cast<std::uint32_t>(i);
-    }
+    if (const int k = known_index(name); k >= 0) known_[k] = static_cast<std::uint32_t>(i);
   }
 }
 
@@ -62,6 +97,10 @@ std::string_view Request::known(Known which) const noexcept {
 }
 
 std::optional<std::string_view> Request::find(std::string_view name) const noexcept {
+  if (const int k = known_index(name); k >= 0) {
+    if (known_[k] == absent) return std::nullopt;
+    return value_at(known_[k]);
+  }
   for (const VariableSlot& s : slots_) {
     if (std::string_view(storage_.data() + s.name_offset, s.name_length) == name) {
       return std::string_view(storage_.data() + s.value_offset, s.value_length);

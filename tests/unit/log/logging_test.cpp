@@ -1,0 +1,63 @@
+#include "log/logging.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <unistd.h>
+
+namespace pscgi::log {
+namespace {
+
+struct AccessLogTest : ::testing::Test {
+  std::string dir = std::filesystem::temp_directory_path() / ("pscgi-log-" + std::to_string(::getpid()));
+  std::string path = dir + "/access.log";
+  void SetUp() override {
+    std::filesystem::create_directories(dir);
+    config::LogSettings settings;
+    settings.access_log = path;
+    setup_logging(settings, "worker");
+  }
+  void TearDown() override {
+    config::LogSettings quiet;
+    quiet.access_log = "off";
+    setup_logging(quiet, "test");
+    std::filesystem::remove_all(dir);
+  }
+  std::string contents() {
+    flush_logs();
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+};
+
+TEST_F(AccessLogTest, OneLineWithEveryField) {
+  write_access({"127.0.0.1", "GET", "/hello?x=1", 200, 427, std::chrono::microseconds(172), "hit"});
+  const std::string line = contents();
+  const std::regex shape(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d 127\.0\.0\.1 "GET /hello\?x=1" 200 427 172us pid=\d+ cache=hit\n$)");
+  EXPECT_TRUE(std::regex_match(line, shape)) << line;
+  EXPECT_NE(line.find("pid=" + std::to_string(::getpid())), std::string::npos);
+}
+
+TEST_F(AccessLogTest, QuotesAndControlCharactersCannotForgeFields) {
+  write_access({"", "GET", "/a\"b\nc", 404, 10, std::chrono::microseconds(1), "-"});
+  const std::string line = contents();
+  EXPECT_NE(line.find(R"(- "GET /a\x22b\x0ac" 404)"), std::string::npos) << line;
+  EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1);
+}
+
+TEST_F(AccessLogTest, NothingIsWrittenWhenOff) {
+  config::LogSettings off;
+  off.access_log = "off";
+  setup_logging(off, "worker");
+  EXPECT_FALSE(access_log_enabled());
+  write_access({"1.2.3.4", "GET", "/", 200, 1, std::chrono::microseconds(1), "-"});
+  EXPECT_EQ(contents(), "");
+}
+
+}  // namespace
+}  // namespace pscgi::log
