@@ -16,5 +16,5 @@ if [[ "${1:-}" == "--sanitize" ]]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   run_suite "$root/build-sanitize" -DPSCGI_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=Debug
 else
-  run_suite "$root/build"
+  run_suite "$root/build" -DPSCGI_BUILD_BENCH=ON   # the bench tools have unit tests too
 fi
