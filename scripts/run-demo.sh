@@ -4,7 +4,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/install-deps.sh"
-PSCGI_BUILD_TYPE=Release bash "$root/scripts/build.sh"
+PSCGI_BUILD_TYPE=Release bash "$root/scripts/build.sh" -DPSCGI_BUILD_TESTS=OFF
 
 run_dir=${PSCGI_RUN_DIR:-$root/.run}
 mkdir -p "$run_dir"
