@@ -36,7 +36,12 @@ pscgi_pid=$!
 for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.1; done
 /usr/sbin/nginx -p "$run_dir" -e "$run_dir/nginx-error.log" -c "$run_dir/nginx.conf" &
 nginx_pid=$!
-stop() { kill -TERM "$nginx_pid" "$pscgi_pid" 2>/dev/null || true; wait "$nginx_pid" "$pscgi_pid" 2>/dev/null || true; }
+# Once only: a second TERM would make pscgi's stop immediate.
+stop() {
+  trap - INT TERM EXIT
+  kill -TERM "$nginx_pid" "$pscgi_pid" 2>/dev/null || true
+  wait "$nginx_pid" "$pscgi_pid" 2>/dev/null || true
+}
 trap stop INT TERM EXIT
 echo "pscgi (pid $pscgi_pid) behind nginx (pid $nginx_pid): http://127.0.0.1:8080/  — Ctrl-C to stop"
 wait "$pscgi_pid"
