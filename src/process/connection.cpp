@@ -42,17 +42,28 @@ Connection::Connection(ConnectionContext& context, int fd, Clock::time_point acc
 
 Connection::~Connection() { close_socket(); }
 
-std::optional<ConnectionEnd> Connection::start() {
-  const Step step = read_request();
-  if (step == Step::done) return answered_ ? ConnectionEnd::answered : ConnectionEnd::silent;
+Progress Connection::start() { return settle(read_request()); }
+
+Progress Connection::resume() { return settle(read_request()); }
+
+Progress Connection::expire() { return settle(respond_error(408, "the whole request did not arrive within limits.read_timeout")); }
+
+// Waiting for the request is the common wait (the worker often accepts between nginx's connect and
+// its write) and is left to the worker's own epoll set, which costs a system call or two; Asio is
+// for the rare waits: slow writes and lingering closes.
+Progress Connection::settle(Step step) {
+  if (step == Step::done) return answered_ ? Progress::answered : Progress::silent;
+  if (step == Step::wait_read && !lingering_ && !answered_) return Progress::waiting_for_request;
   continue_async(step);
-  return std::nullopt;
+  return Progress::in_asio;
 }
 
 Connection::Step Connection::read_request() {
-  std::string& buffer = async_buffer_.empty() ? context_.scratch : async_buffer_;
+  // One buffer per worker serves every read, in the fast path and in Asio alike: what is read goes
+  // straight into the parser (or is discarded), so nothing is left in it between reads.
+  char* const buffer = context_.scratch.get();
   for (;;) {
-    const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
+    const ssize_t n = ::recv(fd_, buffer, ConnectionContext::scratch_size, 0);
     if (n > 0) {
       received_anything_ = true;
       if (lingering_) {
@@ -61,7 +72,7 @@ Connection::Step Connection::read_request() {
         close_socket();
         return Step::done;
       }
-      if (auto step = consume({buffer.data(), static_cast<std::size_t>(n)})) return *step;
+      if (auto step = consume({buffer, static_cast<std::size_t>(n)})) return *step;
       continue;
     }
     if (n == 0) {
@@ -178,7 +189,6 @@ void Connection::ensure_async_parts() {
   if (stream_) return;
   stream_.emplace(context_.io, fd_);
   deadline_.emplace(context_.io);
-  async_buffer_.assign(16 * 1024, '\0');
 }
 
 void Connection::arm_deadline(Clock::time_point when) {

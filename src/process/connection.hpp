@@ -27,6 +27,16 @@ enum class ConnectionEnd {
   silent,    ///< the peer closed before sending anything: does not count
 };
 
+/// Where a connection stands after the worker let it run as far as it could without waiting.
+enum class Progress {
+  answered,             ///< finished, with a response: counts toward max_requests
+  silent,               ///< finished: the peer closed before sending anything
+  waiting_for_request,  ///< the rest of the request has not arrived: the worker parks the socket in
+                        ///< its wake set and calls resume() when it is readable, or expire() at
+                        ///< read_deadline()
+  in_asio,              ///< waiting in Asio (a slow write, a lingering close); on_async_end follows
+};
+
 /// What every connection of a worker shares.
 class Connection;
 
@@ -38,8 +48,10 @@ struct ConnectionContext {
   Clock::duration write_timeout;
   /// Called once when an asynchronous connection ends (not for ones finished in start()).
   std::function<void(Connection&, ConnectionEnd)> on_async_end;
-  /// Scratch space for the first read of every connection (one per worker).
-  std::string scratch = std::string(64 * 1024, '\0');
+  /// Scratch space for the first read of every connection (one per worker). Left uninitialised:
+  /// zeroing it would fault in all its pages in every new worker, and workers are replaced often.
+  static constexpr std::size_t scratch_size = 64 * 1024;
+  std::unique_ptr<char[]> scratch{new char[scratch_size]};
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -49,9 +61,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  /// Serves the connection as far as it can without waiting. Returns how it ended, or nullopt when
-  /// it went on asynchronously (the context's on_async_end is called later).
-  std::optional<ConnectionEnd> start();
+  /// Serves the connection as far as it can without waiting.
+  Progress start();
+  /// The parked socket is readable: goes on from where start() (or the last resume) stopped.
+  Progress resume();
+  /// The request did not arrive by read_deadline(): answers 408.
+  Progress expire();
+  /// When the whole request must have arrived (limits.read_timeout after accept).
+  Clock::time_point read_deadline() const noexcept { return accepted_at_ + context_.read_timeout; }
+  int fd() const noexcept { return fd_; }
+  bool was_parked() const noexcept { return parked_before_; }
+  void mark_parked() noexcept { parked_before_ = true; }
   /// Closes the socket at once (the worker is stopping immediately).
   void abort() noexcept;
 
@@ -66,6 +86,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Step finish();
   Step drain_and_close();
 
+  Progress settle(Step step);
   void continue_async(Step step);
   void ensure_async_parts();
   void arm_deadline(Clock::time_point when);
@@ -85,12 +106,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool clean_end_ = true;   ///< the whole request was read and nothing followed it
   std::optional<boost::asio::posix::stream_descriptor> stream_;
   std::optional<boost::asio::steady_timer> deadline_;
-  std::string async_buffer_;
   Clock::time_point linger_until_{};
   std::optional<Clock::time_point> writing_since_;
   Clock::time_point armed_deadline_{};
   unsigned wait_generation_ = 0;  ///< a wait handler from an older generation is stale and does nothing
   bool completed_ = false;
+  bool parked_before_ = false;  ///< already registered in the worker's wake set
 };
 
 }  // namespace pscgi::process

@@ -34,6 +34,15 @@ void WakeSet::add(int fd, Source source, std::uint32_t index) {
 
 void WakeSet::remove(int fd) noexcept { ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); }
 
+void WakeSet::watch_once(int fd, bool rearm) {
+  epoll_event event{};
+  event.events = EPOLLIN | EPOLLONESHOT;
+  event.data.u64 = pack(Source::connection, static_cast<std::uint32_t>(fd));
+  if (::epoll_ctl(epoll_fd_, rearm ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &event) != 0) {
+    throw std::runtime_error("epoll_ctl() failed for connection fd " + std::to_string(fd) + ": " + std::strerror(errno));
+  }
+}
+
 std::size_t WakeSet::wait(Event* events, std::size_t capacity, int timeout_ms) {
   epoll_event raw[16];
   const int max = static_cast<int>(capacity < 16 ? capacity : 16);

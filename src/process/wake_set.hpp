@@ -12,10 +12,10 @@ namespace pscgi::process {
 
 class WakeSet {
  public:
-  enum class Source : std::uint32_t { listener, signals, master };
+  enum class Source : std::uint32_t { listener, signals, master, connection };
   struct Event {
     Source source;
-    std::uint32_t index;  ///< which listener
+    std::uint32_t index;  ///< which listener, or the connection's socket
   };
 
   WakeSet();
@@ -26,6 +26,8 @@ class WakeSet {
   int fd() const noexcept { return epoll_fd_; }
   void add(int fd, Source source, std::uint32_t index = 0);
   void remove(int fd) noexcept;
+  /// Watches a connection for one readable event (EPOLLONESHOT); again with `rearm`.
+  void watch_once(int fd, bool rearm);
   /// Waits up to `timeout_ms` (-1: forever, 0: just look). Returns how many events it wrote to
   /// `events` (at most `capacity`); 0 on timeout or when interrupted.
   std::size_t wait(Event* events, std::size_t capacity, int timeout_ms);

@@ -75,8 +75,10 @@ int Worker::run() {
   while (!finished()) {
     if (async_connections_.empty()) wait_idle();
     else wait_in_asio();
-    log::flush_access_log_if_due(Clock::now());
-    if (accept_paused_ && Clock::now() >= accept_resume_at_) {
+    const Clock::time_point now = Clock::now();
+    log::flush_access_log_if_due(now);
+    expire_parked(now);
+    if (accept_paused_ && now >= accept_resume_at_) {
       accept_paused_ = false;
       update_accepting();
     }
@@ -92,13 +94,19 @@ int Worker::run() {
 bool Worker::finished() const noexcept {
   if (immediate_) return true;
   const bool budget_spent = budget_ != 0 && answered_ >= budget_;
-  return (stopping_ || budget_spent) && async_connections_.empty();
+  return (stopping_ || budget_spent) && in_flight() == 0;
 }
 
 int Worker::idle_timeout_ms() const {
-  if (accept_paused_) return static_cast<int>(accept_pause.count());
-  if (log::access_log_has_pending()) return static_cast<int>(log::access_flush_interval.count());
-  return -1;
+  auto timeout = Clock::duration::max();
+  if (accept_paused_) timeout = accept_pause;
+  if (log::access_log_has_pending()) timeout = std::min<Clock::duration>(timeout, log::access_flush_interval);
+  if (!park_deadlines_.empty()) {
+    timeout = std::min(timeout, std::max(park_deadlines_.front().when - Clock::now(), Clock::duration::zero()));
+  }
+  if (timeout == Clock::duration::max()) return -1;
+  // Round up, so that a wait never ends just before the deadline it is for.
+  return static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(timeout).count());
 }
 
 void Worker::wait_idle() {
@@ -119,7 +127,9 @@ void Worker::wait_in_asio() {
     });
   }
   if (io_.stopped()) io_.restart();
-  io_.run_one_for(std::chrono::seconds(1));
+  Clock::duration wait = std::chrono::seconds(1);
+  if (!park_deadlines_.empty()) wait = std::min(wait, std::max(park_deadlines_.front().when - Clock::now(), Clock::duration::zero()));
+  io_.run_one_for(wait);
 }
 
 void Worker::handle_wake_events(const WakeSet::Event* events, std::size_t count) {
@@ -128,6 +138,7 @@ void Worker::handle_wake_events(const WakeSet::Event* events, std::size_t count)
       case WakeSet::Source::listener: accept_from(events[i].index); break;
       case WakeSet::Source::signals: handle_signals(); break;
       case WakeSet::Source::master: read_master_pipe(); break;
+      case WakeSet::Source::connection: resume_parked(static_cast<int>(events[i].index)); break;
     }
   }
 }
@@ -162,13 +173,48 @@ bool Worker::accept_one(std::size_t listener_index) {
 
 void Worker::serve(int fd) {
   auto connection = std::make_shared<Connection>(connection_context_, fd, Clock::now());
-  if (const auto end = connection->start()) {
-    on_connection_end(*end);
-    return;
+  follow(connection, connection->start());
+}
+
+void Worker::follow(const std::shared_ptr<Connection>& connection, Progress progress) {
+  switch (progress) {
+    case Progress::answered: on_connection_end(ConnectionEnd::answered); return;
+    case Progress::silent: on_connection_end(ConnectionEnd::silent); return;
+    case Progress::waiting_for_request: park(connection); break;
+    case Progress::in_asio:
+      if (connection->was_parked()) wake_.remove(connection->fd());  // Asio watches it from now on
+      async_connections_.emplace(connection.get(), connection);
+      break;
   }
-  Connection* key = connection.get();
-  async_connections_.emplace(key, std::move(connection));
   update_accepting();
+}
+
+void Worker::park(const std::shared_ptr<Connection>& connection) {
+  const bool parked_before = connection->was_parked();
+  wake_.watch_once(connection->fd(), parked_before);
+  if (!parked_before) park_deadlines_.push_back({connection->read_deadline(), connection->fd(), connection.get()});
+  connection->mark_parked();
+  parked_.emplace(connection->fd(), connection);
+}
+
+void Worker::resume_parked(int fd) {
+  const auto it = parked_.find(fd);
+  if (it == parked_.end()) return;
+  const std::shared_ptr<Connection> connection = std::move(it->second);
+  parked_.erase(it);
+  follow(connection, connection->resume());
+}
+
+void Worker::expire_parked(Clock::time_point now) {
+  while (!park_deadlines_.empty() && park_deadlines_.front().when <= now) {
+    const ParkDeadline expired = park_deadlines_.front();
+    park_deadlines_.pop_front();
+    const auto it = parked_.find(expired.fd);
+    if (it == parked_.end() || it->second.get() != expired.connection) continue;  // moved on since
+    const std::shared_ptr<Connection> connection = std::move(it->second);
+    parked_.erase(it);
+    follow(connection, connection->expire());
+  }
 }
 
 void Worker::on_connection_end(ConnectionEnd end) {
@@ -184,7 +230,7 @@ void Worker::on_async_connection_end(Connection& connection, ConnectionEnd end) 
 
 void Worker::update_accepting() {
   if (stopping_ || immediate_ || accept_paused_) return;
-  const bool budget_taken = budget_ != 0 && answered_ + async_connections_.size() >= budget_;
+  const bool budget_taken = budget_ != 0 && answered_ + in_flight() >= budget_;
   if (budget_taken && accepting_) stop_accepting();
   else if (!budget_taken && !accepting_) start_accepting();
 }
@@ -252,7 +298,7 @@ void Worker::read_master_pipe() {
 // arrive on unix sockets).
 void Worker::begin_graceful_stop(const char* why) {
   if (stopping_) return;
-  spdlog::info("worker {} stopping gracefully ({}), {} connection(s) in flight", slot_, why, async_connections_.size());
+  spdlog::info("worker {} stopping gracefully ({}), {} connection(s) in flight", slot_, why, in_flight());
   if (accepting_) {
     for (std::size_t i = 0; i < listen_fds_.size(); ++i) {
       while (accept_one(i)) {
@@ -268,6 +314,10 @@ void Worker::abort_connections() noexcept {
   auto connections = std::move(async_connections_);
   async_connections_.clear();
   for (auto& [key, connection] : connections) connection->abort();
+  auto parked = std::move(parked_);
+  parked_.clear();
+  park_deadlines_.clear();
+  for (auto& [fd, connection] : parked) connection->abort();
 }
 
 }  // namespace pscgi::process

@@ -14,6 +14,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -48,6 +49,11 @@ class Worker {
   void accept_from(std::size_t listener_index);
   bool accept_one(std::size_t listener_index);
   void serve(int fd);
+  void follow(const std::shared_ptr<Connection>& connection, Progress progress);
+  void park(const std::shared_ptr<Connection>& connection);
+  void resume_parked(int fd);
+  void expire_parked(Clock::time_point now);
+  std::size_t in_flight() const noexcept { return async_connections_.size() + parked_.size(); }
   void on_connection_end(ConnectionEnd end);
   void on_async_connection_end(Connection& connection, ConnectionEnd end);
   void start_accepting();
@@ -76,6 +82,16 @@ class Worker {
   bool wake_armed_ = false;
   ConnectionContext connection_context_;
   std::unordered_map<Connection*, std::shared_ptr<Connection>> async_connections_;
+  /// Connections waiting for the rest of their request, by socket, watched by the wake set.
+  std::unordered_map<int, std::shared_ptr<Connection>> parked_;
+  /// Their read deadlines in accept order (all share limits.read_timeout, so a queue is sorted);
+  /// entries of connections that have since moved on are skipped when met.
+  struct ParkDeadline {
+    Clock::time_point when;
+    int fd;
+    const Connection* connection;  ///< to tell a later connection on a reused fd from this one
+  };
+  std::deque<ParkDeadline> park_deadlines_;
 
   std::uint64_t budget_ = 0;  ///< 0 = unlimited
   std::uint64_t answered_ = 0;

@@ -277,3 +277,26 @@ TEST(ServerTest, GracefulStopOnTcpServesTheQueueThenRefuses) {
 
 }  // namespace
 }  // namespace pscgi::testing
+
+namespace pscgi::testing {
+namespace {
+
+// A request that arrives in pieces waits in the worker's wake set while the worker serves others.
+TEST(ServerTest, ARequestArrivingInPiecesDoesNotHoldUpOthers) {
+  TempDir dir;
+  Server server(dir, "listen: unix:{socket}\nworkers: { count: 1 }\nlog: { access_log: off }\n");
+  const std::string slow_request = scgi_request("POST", "/echo", {}, "0123456789");
+  const int slow = connect_unix(server.socket());
+  ASSERT_TRUE(write_all(slow, slow_request.substr(0, 10)));
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(scgi_get(server.socket(), "/hello").status, 200);
+  ASSERT_TRUE(write_all(slow, slow_request.substr(10, 30)));
+  EXPECT_EQ(scgi_get(server.socket(), "/hello").status, 200);
+  ASSERT_TRUE(write_all(slow, slow_request.substr(40)));
+  const Reply reply = parse_reply(read_until_eof(slow));
+  ::close(slow);
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_NE(reply.body.find("0123456789"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pscgi::testing
