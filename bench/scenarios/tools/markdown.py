@@ -57,7 +57,7 @@ def errors_text(row):
 def load_table(rows):
     with_nginx = any(r.get("nginx_cpu_us") is not None for r in rows)
     head = ["case", "req/s", "p50 µs", "p99 µs", "backend CPU µs/req"]
-    head += ["nginx CPU µs/req"] if with_nginx else []
+    head += ["nginx CPU µs/req"] if with_nginx else ["client cores"]
     head += ["CPU × base", "req/s × base", "errors", "settings"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
@@ -65,7 +65,7 @@ def load_table(rows):
         case = f"**{r['case']}** (base)" if r["baseline"] else r["case"]
         cells = [case, fmt(r["rps"]), fmt(lat["p50"], ".1f"), fmt(lat["p99"], ".1f"),
                  fmt(r["backend_cpu_us"], ".2f")]
-        cells += [fmt(r.get("nginx_cpu_us"), ".2f")] if with_nginx else []
+        cells += [fmt(r.get("nginx_cpu_us"), ".2f")] if with_nginx else [fmt(r.get("client_cpu_cores"), ".2f")]
         cells += [ratio(r["cpu_ratio"]), ratio(r["rps_ratio"]), errors_text(r), settings_text(r)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
@@ -170,7 +170,8 @@ def header(meta):
         "", "Every row was measured in this run on this machine and build (results.json repeats both on "
         "each row). **Backend CPU µs/req**: utime + stime of the server's master and workers, reaped "
         "workers included, over the measured window, per response. × base: the median, over "
-        "repetitions, of the ratio to the group's **base** row measured just before it.", ""])
+        "repetitions, of the ratio to the group's **base** row measured just before it. **Client "
+        "cores**: the load generator's own CPU; near 1.0 (one thread) it, not the server, limits req/s.", ""])
 
 
 def render(report, has_plots):
@@ -184,7 +185,7 @@ def render(report, has_plots):
                 if any(r["group"] == group for r in mine):
                     out += [f"Throughput against {label}:", "", sweep_table(mine, group, label.split()[0])]
             if any(r["group"] == "rate" for r in mine):
-                out += ["Open loop (pscgi-load --rate, one client thread), 2 workers; latency from each "
+                out += ["Open loop (pscgi-load --rate, two client threads), 2 workers; latency from each "
                         "request's scheduled time; offered rates are fractions of the closed-loop "
                         "throughput at 16 connections:", "", rate_table(mine, "rate", "× closed loop")]
             if any(r["group"] == "rate80" for r in mine):
