@@ -95,5 +95,3 @@ wait_for_path() {
   return 1
 }
 
-# The median of the numbers given as arguments.
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }

@@ -17,6 +17,17 @@ record_options() {
   return 0
 }
 
+# Snapshots of the machine's CPU around a measurement; others_cores_extra then appends to the array
+# named extra the cores other people's processes used meanwhile (tools/machine_cpu.py).
+machine_snapshot() { "$PY" "$TOOLS/machine_cpu.py" "$$"; }
+others_cores_extra() {
+  local before=$1 after=$2
+  extra+=(--extra "others_cores=$(awk -v b="$before" -v a="$after" 'BEGIN {
+    split(b, x); split(a, y); wall = y[1] - x[1]; others = (y[2] - x[2]) - (y[3] - x[3])
+    if (others < 0) others = 0
+    printf "%.2f", (wall > 0) ? others / wall : 0 }')")
+}
+
 # The next record's path stem; sets REC (not to be called inside $( )).
 next_record() {
   SEQ=$((SEQ + 1))
@@ -31,7 +42,8 @@ measure_load() {
   next_record
   local count_file=${SRV_DIR[$srv]}/renders extra=()
   [[ -f $count_file ]] && : >"$count_file"
-  local status=0
+  local status=0 snap0 snap1
+  snap0=$(machine_snapshot)
   "$LOAD" --connect "unix:${SRV_SOCK[$srv]}" --server-pid "${SRV_PID[$srv]}" \
     --duration "$DURATION" --warmup "$WARMUP" --quiet --json "$REC.load.json" "$@" \
     >"$REC.load.txt" 2>&1 || status=$?
@@ -40,6 +52,8 @@ measure_load() {
     cat "$REC.load.txt" >&2
     die "measurement $REC failed"
   fi
+  snap1=$(machine_snapshot)
+  others_cores_extra "$snap0" "$snap1"
   [[ -f $count_file ]] && extra+=(--extra "app_renders=$(stat -c %s "$count_file")")
   record_options
   "$PY" "$TOOLS/record.py" "$REC.json" --scenario "$scenario" --group "$group" --case "$case" \
@@ -65,11 +79,14 @@ measure_wrk() {
   local count_file=${SRV_DIR[$site]:-/nonexistent}/renders extra=()
   wrk -t1 -c"$WRK_CONNECTIONS" -d"${WRK_WARMUP}s" "$url" >/dev/null 2>&1 || die "wrk warm-up failed on $url"
   [[ -f $count_file ]] && : >"$count_file"
-  local before after
+  local before after snap0 snap1
+  snap0=$(machine_snapshot)
   before=$("$PY" "$TOOLS/tree_cpu.py" "${pids[@]}")
   WRK_JSON=$REC.wrk.json wrk -t1 -c"$WRK_CONNECTIONS" -d"${WRK_DURATION}s" --latency \
     -s "$TOOLS/wrk_json.lua" "$url" >"$REC.wrk.txt" 2>&1 || die "wrk failed on $url: $(cat "$REC.wrk.txt")"
   after=$("$PY" "$TOOLS/tree_cpu.py" "${pids[@]}")
+  snap1=$(machine_snapshot)
+  others_cores_extra "$snap0" "$snap1"
   local nginx_cpu backend_cpu
   read -r nginx_cpu backend_cpu <<<"$(paste -d' ' <(tr ' ' '\n' <<<"$before") <(tr ' ' '\n' <<<"$after") |
     awk '{printf "%.2f ", $2 - $1}')"

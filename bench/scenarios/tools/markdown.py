@@ -43,6 +43,15 @@ def settings_text(row):
     return (text + "; " + load).replace("|", "\\|")
 
 
+def others(row):
+    """The cores other people's processes used during the row's runs: median (and max when it
+    differs), so a disturbed measurement shows."""
+    med, top = row.get("others_cores"), row.get("others_cores_max")
+    if med is None:
+        return "–"
+    return f"{med:.2f}" if top is None or abs(top - med) < 0.05 else f"{med:.2f} (max {top:.2f})"
+
+
 def errors_text(row):
     text = str(row["errors"])
     if row["error_kinds"]:
@@ -58,7 +67,7 @@ def load_table(rows):
     with_nginx = any(r.get("nginx_cpu_us") is not None for r in rows)
     head = ["case", "req/s", "p50 µs", "p99 µs", "backend CPU µs/req"]
     head += ["nginx CPU µs/req"] if with_nginx else ["client cores"]
-    head += ["CPU × base", "req/s × base", "errors", "settings"]
+    head += ["CPU × base", "req/s × base", "others' cores", "errors", "settings"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         lat = r["latency_us"]
@@ -66,7 +75,7 @@ def load_table(rows):
         cells = [case, fmt(r["rps"]), fmt(lat["p50"], ".1f"), fmt(lat["p99"], ".1f"),
                  fmt(r["backend_cpu_us"], ".2f")]
         cells += [fmt(r.get("nginx_cpu_us"), ".2f")] if with_nginx else [fmt(r.get("client_cpu_cores"), ".2f")]
-        cells += [ratio(r["cpu_ratio"]), ratio(r["rps_ratio"]), errors_text(r), settings_text(r)]
+        cells += [ratio(r["cpu_ratio"]), ratio(r["rps_ratio"]), others(r), errors_text(r), settings_text(r)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -77,7 +86,7 @@ def sweep_table(rows, group, label):
         if r["group"] == group:
             points.setdefault(r["x"], {})[r["case"]] = r
     head = [label, "pscgi req/s", "ideal req/s", "pscgi CPU µs/req", "ideal CPU µs/req", "CPU × ideal",
-            "pscgi p99 µs", "ideal p99 µs", "errors"]
+            "pscgi p99 µs", "ideal p99 µs", "others' cores", "errors"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for x in sorted(points):
         p, i = points[x].get("pscgi hit"), points[x].get("pscgi-ideal")
@@ -86,7 +95,8 @@ def sweep_table(rows, group, label):
         lines.append("| " + " | ".join([
             f"{x:g}", fmt(p["rps"]), fmt(i["rps"]), fmt(p["backend_cpu_us"], ".2f"),
             fmt(i["backend_cpu_us"], ".2f"), ratio(p["cpu_ratio"]), fmt(p["latency_us"]["p99"], ".1f"),
-            fmt(i["latency_us"]["p99"], ".1f"), f"{p['errors'] + p['non_2xx']} / {i['errors'] + i['non_2xx']}",
+            fmt(i["latency_us"]["p99"], ".1f"), f"{others(p)} / {others(i)}",
+            f"{p['errors'] + p['non_2xx']} / {i['errors'] + i['non_2xx']}",
         ]) + " |")
     return "\n".join(lines) + "\n"
 
@@ -97,7 +107,7 @@ def rate_table(rows, group, share_label):
         if r["group"] == group:
             points.setdefault(r["x"], {})[r["case"]] = r
     head = ["offered req/s", share_label, "served", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms",
-            "CPU µs/req", "client cores", "errors, unsent", "ideal p99 ms", "runs"]
+            "CPU µs/req", "client cores", "others' cores", "errors, unsent", "ideal p99 ms", "runs"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for x in sorted(points):
         p, i = points[x].get("pscgi hit"), points[x].get("pscgi-ideal")
@@ -107,7 +117,8 @@ def rate_table(rows, group, share_label):
         lines.append("| " + " | ".join([
             f"{x:.0f}", share(p["extra"].get("fraction"), group),
             fmt(p["rps"]), *(fmt(lat[k] / 1000, ".3f") for k in ("p50", "p90", "p99", "p99_9")),
-            fmt(p["backend_cpu_us"], ".2f"), fmt(p["client_cpu_cores"], ".2f"), f"{p['errors']}, {p['unsent']}",
+            fmt(p["backend_cpu_us"], ".2f"), fmt(p["client_cpu_cores"], ".2f"), others(p),
+            f"{p['errors']}, {p['unsent']}",
             fmt(i["latency_us"]["p99"] / 1000 if i else None, ".3f"), str(p["reps"]),
         ]) + " |")
     return "\n".join(lines) + "\n"
@@ -171,7 +182,9 @@ def header(meta):
         "each row). **Backend CPU µs/req**: utime + stime of the server's master and workers, reaped "
         "workers included, over the measured window, per response. × base: the median, over "
         "repetitions, of the ratio to the group's **base** row measured just before it. **Client "
-        "cores**: the load generator's own CPU; near 1.0 (one thread) it, not the server, limits req/s.", ""])
+        "cores**: the load generator's own CPU; near 1.0 (one thread) it, not the server, limits req/s. "
+        "**Others' cores**: CPU used meanwhile by processes this run did not start (/proc/stat): "
+        "on a shared machine, a row measured while someone else was busy shows it here.", ""])
 
 
 def render(report, has_plots):

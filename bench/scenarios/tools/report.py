@@ -77,6 +77,10 @@ def aggregate(records, meta):
         renders = [int(r["extra"]["app_renders"]) for r in reps if "app_renders" in r["extra"]]
         if renders:
             row["app_renders"] = sum(renders)
+        row["others_cores"] = median_of([float(r["extra"]["others_cores"]) for r in reps
+                                         if "others_cores" in r["extra"]])
+        row["others_cores_max"] = max((float(r["extra"]["others_cores"]) for r in reps
+                                       if "others_cores" in r["extra"]), default=None)
         row["offered_rps"] = first["result"].get("offered_rps")
         result.append(row)
     return result, rows

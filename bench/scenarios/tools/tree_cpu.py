@@ -46,4 +46,5 @@ def tree_ticks(pid):
     return total
 
 
-print(" ".join(f"{tree_ticks(int(p)) / TICK:.2f}" for p in sys.argv[1:]))
+if __name__ == "__main__":
+    print(" ".join(f"{tree_ticks(int(p)) / TICK:.2f}" for p in sys.argv[1:]))
