@@ -12,6 +12,8 @@ TOOLS=$SCENARIOS_DIR/tools
 TEMPLATES=$SCENARIOS_DIR/templates
 BUILD_DIR=$ROOT/build-bench
 ALL_SCENARIOS=(1 2 3 4 5 6 7)
+# The report's helpers import each other: leave no __pycache__ in the source tree.
+export PYTHONDONTWRITEBYTECODE=1
 
 usage() {
   cat <<'EOF'
