@@ -1,0 +1,157 @@
+# Starting the servers a scenario measures: pscgi, pscgi-ideal, nginx and uWSGI. Sourced.
+#
+# Each start_* function takes a name, starts the server in $WORK_DIR/<name>/ and fills the tables
+# below; it must not be called inside $( ), or the PID would belong to a subshell. Servers listen on
+# unix sockets (nginx on 127.0.0.1, its own config, never the system service), and each is ready
+# when it has answered one real request.
+
+declare -A SRV_PID=()      # name -> PID of the master (what pscgi-load's --server-pid wants)
+declare -A SRV_SOCK=()     # name -> unix socket path
+declare -A SRV_PORT=()     # name -> TCP port (nginx servers)
+declare -A SRV_SETTINGS=() # name -> "key=value ..." describing how it was started
+declare -A SRV_DIR=()      # name -> its directory
+
+# Waits until the SCGI server $1 answers $2 (default /) with a 2xx; dies with its log if it never
+# does within 15 s.
+wait_scgi_ready() {
+  local name=$1 uri=${2:-/} i
+  for ((i = 0; i < 300; i++)); do
+    if [[ -S ${SRV_SOCK[$name]} ]] &&
+      "$PY" "$TOOLS/scgi_get.py" --check "${SRV_SOCK[$name]}" "$uri" >/dev/null 2>&1; then
+      return 0
+    fi
+    kill -0 "${SRV_PID[$name]}" 2>/dev/null || break
+    sleep 0.05
+  done
+  say "server '$name' did not become ready; its log:"
+  tail -n 20 "${SRV_DIR[$name]}"/*.log >&2 || true
+  exit 1
+}
+
+new_server_dir() {
+  local dir=$WORK_DIR/$1
+  mkdir -p "$dir"
+  chmod 755 "$dir" # nginx workers may run as another user
+  SRV_DIR[$1]=$dir
+}
+
+# start_pscgi NAME [key=value ...]: pscgi with the demo app. Keys (defaults in brackets):
+# workers [2], max_requests [0], jitter [0], cache [true], ttl [60s], max_entries [~],
+# max_bytes [32MiB], pipeline ["access_log, conditional, cache"], access_log [off].
+start_pscgi() {
+  local name=$1
+  shift
+  local -A s=([workers]=2 [max_requests]=0 [jitter]=0 [cache]=true [ttl]=60s [max_entries]='~'
+    [max_bytes]=32MiB [pipeline]='access_log, conditional, cache' [access_log]=off)
+  local kv
+  for kv in "$@"; do s[${kv%%=*}]=${kv#*=}; done
+  new_server_dir "$name"
+  local dir=${SRV_DIR[$name]}
+  local access=${s[access_log]}
+  [[ $access == file ]] && access=$dir/access.log
+  sed -e "s|@SOCKET@|$dir/pscgi.sock|" -e "s|@PIPELINE@|${s[pipeline]}|" \
+    -e "s|@WORKERS@|${s[workers]}|" -e "s|@MAX_REQUESTS@|${s[max_requests]}|" \
+    -e "s|@JITTER@|${s[jitter]}|" -e "s|@ERROR_LOG@|$dir/error.log|" -e "s|@ACCESS_LOG@|$access|" \
+    -e "s|@CACHE_ENABLED@|${s[cache]}|" -e "s|@TTL@|${s[ttl]}|" -e "s|@MAX_ENTRIES@|${s[max_entries]}|" \
+    -e "s|@MAX_BYTES@|${s[max_bytes]}|" "$TEMPLATES/pscgi.yaml.in" >"$dir/pscgi.yaml"
+  "$PSCGI" --check-config --config "$dir/pscgi.yaml" >/dev/null 2>"$dir/check.log" ||
+    die "pscgi refused the generated config $dir/pscgi.yaml: $(cat "$dir/check.log")"
+  "$PSCGI" --config "$dir/pscgi.yaml" >"$dir/stdout.log" 2>&1 &
+  SRV_PID[$name]=$!
+  own_pid "$!"
+  SRV_SOCK[$name]=$dir/pscgi.sock
+  SRV_SETTINGS[$name]="server=pscgi workers=${s[workers]} max_requests=${s[max_requests]} jitter=${s[jitter]} cache=${s[cache]} ttl=${s[ttl]} max_entries=${s[max_entries]} max_bytes=${s[max_bytes]} pipeline=[${s[pipeline]// /}] access_log=${s[access_log]}"
+  wait_scgi_ready "$name" /hello
+}
+
+# start_ideal NAME WORKERS RESPONSE_FILE: pscgi-ideal answering with the bytes of RESPONSE_FILE.
+start_ideal() {
+  local name=$1 workers=$2 response=$3
+  new_server_dir "$name"
+  local dir=${SRV_DIR[$name]}
+  "$IDEAL" --listen "unix:$dir/ideal.sock" --workers "$workers" --response-file "$response" \
+    --ready-file "$dir/ready" >"$dir/ideal.log" 2>&1 &
+  SRV_PID[$name]=$!
+  own_pid "$!"
+  SRV_SOCK[$name]=$dir/ideal.sock
+  SRV_SETTINGS[$name]="server=pscgi-ideal workers=$workers response_bytes=$(stat -c %s "$response")"
+  wait_for_path "$dir/ready" 15 "$!" || die "pscgi-ideal '$name' did not start: $(cat "$dir/ideal.log")"
+  chmod 666 "$dir/ideal.sock"
+  wait_scgi_ready "$name" /
+}
+
+# start_uwsgi NAME PROCESSES PAGE_FILE CACHE(0|1): uWSGI's SCGI socket in front of the WSGI app in
+# uwsgi_app.py, which answers every request with the page in PAGE_FILE (a complete CGI response).
+# With CACHE=1, uWSGI's cache router answers repeated URIs from its cache2 store, and the app counts
+# its renders in $dir/renders (one byte each) so the run can show the cache really hits.
+start_uwsgi() {
+  local name=$1 processes=$2 page=$3 cache=$4
+  new_server_dir "$name"
+  local dir=${SRV_DIR[$name]} cache_lines="" count_file=""
+  if ((cache)); then
+    cache_lines=$(sed -e "s|@ITEMS@|1000|" "$TEMPLATES/uwsgi-cache.ini.in")
+    count_file=$dir/renders
+    : >"$count_file"
+  fi
+  awk -v cache="$cache_lines" '{ if ($0 == "@CACHE@") print cache; else print }' "$TEMPLATES/uwsgi.ini.in" |
+    sed -e "s|@SOCKET@|$dir/uwsgi.sock|" -e "s|@PROCESSES@|$processes|" -e "s|@APP@|$TOOLS/uwsgi_app.py|" \
+      -e "s|@PAGE@|$page|" -e "s|@COUNT_FILE@|$count_file|" -e "s|@PID_FILE@|$dir/uwsgi.pid|" >"$dir/uwsgi.ini"
+  uwsgi --ini "$dir/uwsgi.ini" >"$dir/uwsgi.log" 2>&1 &
+  SRV_PID[$name]=$!
+  own_pid "$!"
+  SRV_SOCK[$name]=$dir/uwsgi.sock
+  SRV_SETTINGS[$name]="server=uwsgi processes=$processes master=1 cache_router=$cache"
+  wait_scgi_ready "$name" /
+  # The probe was a render: start counting from zero.
+  [[ -n $count_file ]] && : >"$count_file"
+  return 0
+}
+
+# start_nginx NAME SITE...: one nginx (master + 1 worker) with a server block on its own 127.0.0.1
+# port per SITE. A SITE is "static:FILE" (FILE served for every URI: the ceiling) or the name of an
+# SCGI server started above (scgi_pass to its socket). SRV_PORT["NAME/SITE"] is the port of each.
+start_nginx() {
+  local name=$1
+  shift
+  new_server_dir "$name"
+  local dir=${SRV_DIR[$name]} servers="" site port
+  local -a ports
+  read -r -a ports <<<"$("$PY" "$TOOLS/free_ports.py" "$#")"
+  local i=0
+  for site in "$@"; do
+    port=${ports[i]}
+    i=$((i + 1))
+    SRV_PORT["$name/$site"]=$port
+    if [[ $site == static:* ]]; then
+      mkdir -p "$dir/www"
+      cp "${site#static:}" "$dir/www/page.html"
+      chmod 644 "$dir/www/page.html"
+      servers+="  server { listen 127.0.0.1:$port; location / { root $dir/www; default_type text/html; rewrite ^ /page.html break; } }"$'\n'
+    else
+      servers+="  server { listen 127.0.0.1:$port; location / { include /etc/nginx/scgi_params; scgi_pass unix:${SRV_SOCK[$site]}; } }"$'\n'
+    fi
+  done
+  awk -v servers="$servers" '{ if ($0 == "@SERVERS@") printf "%s", servers; else print }' "$TEMPLATES/nginx.conf.in" |
+    sed -e "s|@DIR@|$dir|g" >"$dir/nginx.conf"
+  "$NGINX" -p "$dir" -e "$dir/nginx-error.log" -c "$dir/nginx.conf" >"$dir/nginx-out.log" 2>&1 &
+  SRV_PID[$name]=$!
+  own_pid "$!"
+  SRV_SETTINGS[$name]="server=nginx worker_processes=1"
+  for site in "$@"; do
+    port=${SRV_PORT["$name/$site"]}
+    for ((i = 0; i < 300; i++)); do
+      curl -s -o /dev/null -f "http://127.0.0.1:$port/hello" && break
+      kill -0 "${SRV_PID[$name]}" 2>/dev/null || die "nginx exited at start: $(cat "$dir/nginx-error.log" "$dir/nginx-out.log")"
+      sleep 0.05
+    done
+    ((i < 300)) || die "nginx site $site on port $port never answered: $(tail -n 5 "$dir/nginx-error.log")"
+  done
+}
+
+# Stops a server by name (gracefully: TERM) and forgets it.
+stop_server() {
+  local name=$1
+  [[ -n ${SRV_PID[$name]:-} ]] || return 0
+  stop_pid "${SRV_PID[$name]}" 30 || true
+  unset "SRV_PID[$name]"
+}

@@ -1,0 +1,73 @@
+# Plots of scenario 6, from the .dat files report.py writes. Run by bench/run.sh as
+#   gnuplot -e "dir='OUT'" bench/scenarios/plots.gp
+# PNGs go to OUT/; a plot whose data is missing (scenario 6 not run) is skipped.
+if (!exists("dir")) dir = "."
+exists_file(f) = system("test -f '" . f . "' && echo 1 || echo 0") + 0
+
+set terminal pngcairo size 720,420 font "DejaVu Sans,10" noenhanced
+set grid lc rgb "#dddddd"
+set key below horizontal
+set style line 1 lc rgb "#1f77b4" lw 2 pt 7 ps 0.9
+set style line 2 lc rgb "#ff7f0e" lw 2 pt 5 ps 0.9 dt 2
+set style line 3 lc rgb "#2ca02c" lw 2 pt 9 ps 0.9
+set style line 4 lc rgb "#d62728" lw 2 pt 11 ps 0.9
+
+f = dir . "/plots/workers.dat"
+if (exists_file(f)) {
+  set output dir . "/workers.png"
+  set title "Throughput against workers (cache hits, 16 connections, direct SCGI)"
+  set xlabel "workers"
+  set ylabel "requests/s"
+  set y2label "backend CPU µs/request"
+  set ytics nomirror
+  set y2tics
+  set logscale x 2
+  set yrange [0:*]
+  set y2range [0:*]
+  plot f using 1:2 with linespoints ls 1 title "pscgi req/s", \
+       f using 1:3 with linespoints ls 2 title "pscgi-ideal req/s", \
+       f using 1:4 axes x1y2 with linespoints ls 3 title "pscgi CPU/req", \
+       f using 1:5 axes x1y2 with linespoints ls 4 title "ideal CPU/req"
+  unset logscale x
+  unset y2tics
+  unset y2label
+  set ytics mirror
+}
+
+f = dir . "/plots/connections.dat"
+if (exists_file(f)) {
+  set output dir . "/connections.png"
+  set title "Throughput against connections (cache hits, 2 workers, direct SCGI)"
+  set xlabel "connections (closed loop)"
+  set ylabel "requests/s"
+  set y2label "backend CPU µs/request"
+  set ytics nomirror
+  set y2tics
+  set logscale x 4
+  set yrange [0:*]
+  set y2range [0:*]
+  plot f using 1:2 with linespoints ls 1 title "pscgi req/s", \
+       f using 1:3 with linespoints ls 2 title "pscgi-ideal req/s", \
+       f using 1:4 axes x1y2 with linespoints ls 3 title "pscgi CPU/req", \
+       f using 1:5 axes x1y2 with linespoints ls 4 title "ideal CPU/req"
+  unset logscale x
+  unset y2tics
+  unset y2label
+  set ytics mirror
+}
+
+f = dir . "/plots/rate-pscgi.dat"
+g = dir . "/plots/rate-ideal.dat"
+if (exists_file(f)) {
+  set output dir . "/latency.png"
+  set title "Latency against offered rate (open loop, cache hits, 2 workers)"
+  set xlabel "offered requests/s"
+  set ylabel "latency, ms (log scale)"
+  set logscale y 10
+  set yrange [*:*]
+  set format y "%g"
+  plot f using 1:3 with linespoints ls 1 title "pscgi p50", \
+       f using 1:5 with linespoints ls 3 title "pscgi p99", \
+       f using 1:6 with linespoints ls 4 title "pscgi p99.9", \
+       g using 1:5 with linespoints ls 2 title "pscgi-ideal p99"
+}

@@ -1,0 +1,220 @@
+"""Renders the report of one run (report.py's dictionary) as Markdown."""
+
+TITLES = {
+    "1": "1. Direct SCGI, cache hits: pscgi vs pscgi-ideal",
+    "2": "2. Direct SCGI: misses, and what the cache buys",
+    "3": "3. Through nginx (wrk → nginx → backend)",
+    "4": "4. Peers: uWSGI, without and with its cache router",
+    "5": "5. Recycling: workers.max_requests under hit load",
+    "6": "6. Scaling and the latency curve",
+    "7": "7. Memory",
+}
+
+
+def fmt(v, spec=".0f", none="–"):
+    return none if v is None else format(v, spec)
+
+
+def ratio(v):
+    return "–" if v is None else f"{v:.3f}×"
+
+
+def settings_text(row):
+    s = row["settings"]
+    server = s.get("server", row["server"])
+    if server == "pscgi":
+        text = (f"pscgi workers={s['workers']} max_requests={s['max_requests']}"
+                + (f"+{s['jitter']}" if s.get("jitter", "0") != "0" else "")
+                + f" cache={'on' if s['cache'] == 'true' else 'off'} ttl={s['ttl']}")
+        if s.get("max_entries") not in (None, "~"):
+            text += f" max_entries={s['max_entries']} max_bytes={s['max_bytes']}"
+        if s.get("access_log") not in (None, "off"):
+            text += f" access_log={s['access_log']}"
+    elif server == "pscgi-ideal":
+        text = f"ideal workers={s['workers']} ({s['response_bytes']}-byte response)"
+    elif server == "uwsgi":
+        text = f"uWSGI processes={s['processes']}+master cache_router={'on' if s['cache_router'] == '1' else 'off'}"
+    else:
+        text = "nginx static file"
+    if "app_renders" in row:
+        text += f"; app renders: {row['app_renders']}"
+    load = (f"wrk -t1 -c{s['wrk_connections']} {s['uri']}" if row["tool"] == "wrk"
+            else f"pscgi-load {row['load_args']}")
+    return (text + "; " + load).replace("|", "\\|")
+
+
+def others(row):
+    """The cores other people's processes used during the row's runs: median (and max when it
+    differs), so a disturbed measurement shows."""
+    med, top = row.get("others_cores"), row.get("others_cores_max")
+    if med is None:
+        return "–"
+    return f"{med:.2f}" if top is None or abs(top - med) < 0.05 else f"{med:.2f} (max {top:.2f})"
+
+
+def errors_text(row):
+    text = str(row["errors"])
+    if row["error_kinds"]:
+        text += " (" + ", ".join(f"{k} {v}" for k, v in sorted(row["error_kinds"].items())) + ")"
+    if row["non_2xx"]:
+        text += f", {row['non_2xx']} non-2xx"
+    if row.get("unsent"):
+        text += f", {row['unsent']} unsent"
+    return text
+
+
+def load_table(rows):
+    with_nginx = any(r.get("nginx_cpu_us") is not None for r in rows)
+    head = ["case", "req/s", "p50 µs", "p99 µs", "backend CPU µs/req"]
+    head += ["nginx CPU µs/req"] if with_nginx else ["client cores"]
+    head += ["CPU × base", "req/s × base", "others' cores", "errors", "settings"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        lat = r["latency_us"]
+        case = f"**{r['case']}** (base)" if r["baseline"] else r["case"]
+        cells = [case, fmt(r["rps"]), fmt(lat["p50"], ".1f"), fmt(lat["p99"], ".1f"),
+                 fmt(r["backend_cpu_us"], ".2f")]
+        cells += [fmt(r.get("nginx_cpu_us"), ".2f")] if with_nginx else [fmt(r.get("client_cpu_cores"), ".2f")]
+        cells += [ratio(r["cpu_ratio"]), ratio(r["rps_ratio"]), others(r), errors_text(r), settings_text(r)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def sweep_table(rows, group, label):
+    points = {}
+    for r in rows:
+        if r["group"] == group:
+            points.setdefault(r["x"], {})[r["case"]] = r
+    head = [label, "pscgi req/s", "ideal req/s", "pscgi CPU µs/req", "ideal CPU µs/req", "CPU × ideal",
+            "pscgi p99 µs", "ideal p99 µs", "others' cores", "errors"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for x in sorted(points):
+        p, i = points[x].get("pscgi hit"), points[x].get("pscgi-ideal")
+        if not p or not i:
+            continue
+        lines.append("| " + " | ".join([
+            f"{x:g}", fmt(p["rps"]), fmt(i["rps"]), fmt(p["backend_cpu_us"], ".2f"),
+            fmt(i["backend_cpu_us"], ".2f"), ratio(p["cpu_ratio"]), fmt(p["latency_us"]["p99"], ".1f"),
+            fmt(i["latency_us"]["p99"], ".1f"), f"{others(p)} / {others(i)}",
+            f"{p['errors'] + p['non_2xx']} / {i['errors'] + i['non_2xx']}",
+        ]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def rate_table(rows, group, share_label):
+    points = {}
+    for r in rows:
+        if r["group"] == group:
+            points.setdefault(r["x"], {})[r["case"]] = r
+    head = ["offered req/s", share_label, "served", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms",
+            "CPU µs/req", "client cores", "others' cores", "errors, unsent", "ideal p99 ms", "runs"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for x in sorted(points):
+        p, i = points[x].get("pscgi hit"), points[x].get("pscgi-ideal")
+        if not p:
+            continue
+        lat = p["latency_us"]
+        lines.append("| " + " | ".join([
+            f"{x:.0f}", share(p["extra"].get("fraction"), group),
+            fmt(p["rps"]), *(fmt(lat[k] / 1000, ".3f") for k in ("p50", "p90", "p99", "p99_9")),
+            fmt(p["backend_cpu_us"], ".2f"), fmt(p["client_cpu_cores"], ".2f"), others(p),
+            f"{p['errors']}, {p['unsent']}",
+            fmt(i["latency_us"]["p99"] / 1000 if i else None, ".3f"), str(p["reps"]),
+        ]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def share(fraction, group):
+    if fraction is None:
+        return ""
+    return f"{float(fraction):g}" if group == "rate" else f"{float(fraction) * 100:.0f}%"
+
+
+def memory_section(memory):
+    if not memory:
+        return ""
+    out = ["", "Per pscgi worker, after filling the cache (RSS from /proc/PID/status, PSS and private from "
+           "smaps_rollup; cache figures from the worker's own log line at exit):", "",
+           "| worker pid | RSS idle KiB | RSS full KiB | RSS growth KiB | PSS full KiB | private full KiB "
+           "| cache entries | cache bytes (its own count) | RSS growth ÷ cache bytes | growth per entry |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
+    for w in memory["pscgi"]:
+        growth = w.get("rss_growth_bytes")
+        out.append("| " + " | ".join([
+            str(w["pid"]), fmt(w["rss_idle_kib"]), fmt(w["rss_filled_kib"]),
+            fmt(growth / 1024 if growth is not None else None), fmt(w["pss_filled_kib"]),
+            fmt(w["private_filled_kib"]), fmt(w["cache_entries"]), fmt(w["cache_bytes"]),
+            fmt(w.get("rss_growth_per_cache_byte"), ".3f"), fmt(w.get("rss_growth_per_entry_bytes"), ".0f"),
+        ]) + " |")
+    for key, label in (("ideal_idle", "pscgi-ideal"), ("uwsgi_idle", "uWSGI (python3 app)")):
+        workers = memory.get(key) or []
+        if workers:
+            rss = ", ".join(f"{w['rss_kib']} KiB (PSS {w['pss_kib']})" for w in workers)
+            out.append(f"\nIdle {label} workers, for scale: {rss}.")
+    return "\n".join(out) + "\n"
+
+
+def render_targets(evaluated):
+    lines = ["| target | measured | status | detail |", "|---|---|---|---|"]
+    for t in evaluated:
+        measured = "–" if t["measured"] is None else (
+            f"{t['measured']:.3f} ms" if "ms" in t["target"] and "p99" in t["target"] else f"{t['measured']:.3f}×")
+        status = {"met": "**met**", "missed": "**missed**"}.get(t["status"], t["status"])
+        lines.append(f"| {t['target']} | {measured} | {status} | {t.get('detail', '')} |")
+    return "\n".join(lines) + "\n"
+
+
+def header(meta):
+    m, b, run, tools = meta["machine"], meta["build"], meta["run"], meta["tools"]
+    uwsgi = tools.get("uwsgi") or "not installed"
+    return "\n".join([
+        "# pscgi benchmark results", "",
+        f"Run {meta['started']}, **{run['mode']}** mode: scenarios {', '.join(map(str, run['scenarios']))}; "
+        f"{run['duration']} per measurement after {run['warmup']} of warm-up (wrk: {run['wrk']['duration_s']} s, "
+        f"1 thread, {run['wrk']['connections']} connections); interleaved repetitions: {run['reps']} (medians).", "",
+        f"- **Machine:** {m['cores']} cores, {m['cpu_model']}, {m['kernel']}, {m['memory_mib']} MiB; "
+        f"load average at start {' '.join(map(str, m['loadavg_at_start']))}, at end "
+        f"{' '.join(map(str, m.get('loadavg_at_end', [])))} (other people's work on a shared machine shows here)",
+        f"- **Build:** {b['commit']} ({b['branch']}), {b['type']}, {b['compiler']}, flags `{b['flags']}`",
+        f"- **Tools:** nginx {tools.get('nginx') or '–'}, wrk {tools.get('wrk') or '–'}, uWSGI {uwsgi}, "
+        f"Python {tools.get('python3')}",
+        "", "Every row was measured in this run on this machine and build (results.json repeats both on "
+        "each row). **Backend CPU µs/req**: utime + stime of the server's master and workers, reaped "
+        "workers included, over the measured window, per response. × base: the median, over "
+        "repetitions, of the ratio to the group's **base** row measured just before it. **Client "
+        "cores**: the load generator's own CPU; near 1.0 (one thread) it, not the server, limits req/s. "
+        "**Others' cores**: CPU used meanwhile by processes this run did not start (/proc/stat): "
+        "on a shared machine, a row measured while someone else was busy shows it here.", ""])
+
+
+def render(report, has_plots):
+    rows, notes = report["rows"], report["notes"]
+    out = [header(report["meta"]), "## Targets", "", render_targets(report["targets"])]
+    for scenario in sorted({r["scenario"] for r in rows} | {n["scenario"] for n in notes}, key=int):
+        out += [f"## {TITLES.get(scenario, scenario)}", ""]
+        mine = [r for r in rows if r["scenario"] == scenario]
+        if scenario == "6":
+            for group, label in (("workers", "workers (16 connections)"), ("connections", "connections (2 workers)")):
+                if any(r["group"] == group for r in mine):
+                    out += [f"Throughput against {label}:", "", sweep_table(mine, group, label.split()[0])]
+            if any(r["group"] == "rate" for r in mine):
+                out += ["Open loop (pscgi-load --rate, two client threads), 2 workers; latency from each "
+                        "request's scheduled time; offered rates are fractions of the closed-loop "
+                        "throughput at 16 connections:", "", rate_table(mine, "rate", "× closed loop")]
+            if any(r["group"] == "rate80" for r in mine):
+                out += ["At 80% of the open-loop saturation (medians of the interleaved repetitions):", "",
+                        rate_table(mine, "rate80", "of saturation")]
+        else:
+            for group in dict.fromkeys(r["group"] for r in mine):
+                out += [load_table([r for r in mine if r["group"] == group])]
+        if scenario == "7":
+            out.append(memory_section(report["memory"]))
+        for n in notes:
+            if n["scenario"] == scenario:
+                out.append(f"- {n['text']}")
+        out.append("")
+    if has_plots:
+        out += ["## Plots", "", "![throughput against workers](workers.png)", "",
+                "![throughput against connections](connections.png)", "",
+                "![latency against offered rate](latency.png)", ""]
+    return "\n".join(out)

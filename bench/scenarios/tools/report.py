@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Builds the report of one run from OUT/raw/*.json: results.json (every row with the machine, the
+build and its settings), results.md (tables and the targets) and OUT/plots/*.dat for gnuplot.
+
+Rows are medians over the repetitions of one case. A ratio compares a row with the baseline row of
+its group (same scenario, group and x), repetition by repetition — the two were measured one after
+the other — and the median of those ratios is reported, so slow drift of a shared machine cancels.
+
+    report.py OUT [--no-plots]
+
+--no-plots: gnuplot is not there, so the Markdown does not link the PNGs.
+"""
+import glob
+import json
+import os
+import statistics
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import markdown  # noqa: E402  (bench/scenarios/tools/markdown.py)
+import targets  # noqa: E402
+
+MEDIAN_FIELDS = ["rps", "backend_cpu_us", "backend_cpu_cores", "nginx_cpu_us", "client_cpu_us",
+                 "client_cpu_cores"]
+LATENCY_FIELDS = ["p50", "p90", "p99", "p99_9", "max", "mean"]
+SUM_FIELDS = ["responses", "errors", "non_2xx", "unsent", "abandoned"]
+
+
+def median_of(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def load_records(out):
+    records = []
+    for path in sorted(glob.glob(os.path.join(out, "raw", "[0-9][0-9][0-9].json"))):
+        with open(path) as f:
+            record = json.load(f)
+        record["file"] = os.path.relpath(path, out)
+        records.append(record)
+    return records
+
+
+def row_key(r):
+    return (r["scenario"], r["group"], r["case"], r["x"])
+
+
+def aggregate(records, meta):
+    rows, order = {}, []
+    for r in records:
+        key = row_key(r)
+        if key not in rows:
+            rows[key] = []
+            order.append(key)
+        rows[key].append(r)
+    result = []
+    for key in order:
+        reps = rows[key]
+        first = reps[0]
+        row = {
+            "scenario": first["scenario"], "group": first["group"], "case": first["case"],
+            "x": first["x"], "baseline": first["baseline"], "server": first["server"],
+            "tool": first["tool"], "settings": first["settings"], "load_args": first["load_args"],
+            "extra": first["extra"], "machine": meta["machine"], "build": meta["build"],
+            "reps": len(reps), "records": [r["file"] for r in reps],
+        }
+        for field in MEDIAN_FIELDS:
+            row[field] = median_of([r["result"].get(field) for r in reps])
+        row["latency_us"] = {f: median_of([r["result"]["latency_us"].get(f) for r in reps])
+                             for f in LATENCY_FIELDS}
+        for field in SUM_FIELDS:
+            row[field] = sum(r["result"].get(field) or 0 for r in reps)
+        row["error_kinds"] = {}
+        for r in reps:
+            for kind, n in r["result"]["error_kinds"].items():
+                row["error_kinds"][kind] = row["error_kinds"].get(kind, 0) + n
+        renders = [int(r["extra"]["app_renders"]) for r in reps if "app_renders" in r["extra"]]
+        if renders:
+            row["app_renders"] = sum(renders)
+        row["others_cores"] = median_of([float(r["extra"]["others_cores"]) for r in reps
+                                         if "others_cores" in r["extra"]])
+        row["others_cores_max"] = max((float(r["extra"]["others_cores"]) for r in reps
+                                       if "others_cores" in r["extra"]), default=None)
+        row["offered_rps"] = first["result"].get("offered_rps")
+        result.append(row)
+    return result, rows
+
+
+def add_ratios(rows, reps_by_key):
+    baselines = {(r["scenario"], r["group"], r["x"]): r for r in rows if r["baseline"]}
+    for row in rows:
+        base = baselines.get((row["scenario"], row["group"], row["x"]))
+        row["baseline_case"] = base["case"] if base and base is not row else None
+        row["cpu_ratio"] = row["rps_ratio"] = None
+        if not base or base is row:
+            continue
+        mine = {r["rep"]: r["result"] for r in reps_by_key[row_key_of(row)]}
+        theirs = {r["rep"]: r["result"] for r in reps_by_key[row_key_of(base)]}
+        for field, name in (("backend_cpu_us", "cpu_ratio"), ("rps", "rps_ratio")):
+            ratios = [mine[k][field] / theirs[k][field] for k in mine
+                      if k in theirs and mine[k].get(field) and theirs[k].get(field)]
+            row[name] = median_of(ratios)
+
+
+def row_key_of(row):
+    return (row["scenario"], row["group"], row["case"], row["x"])
+
+
+def write_plot_data(out, rows):
+    plots = os.path.join(out, "plots")
+    written = False
+    for group, fname in (("workers", "workers.dat"), ("connections", "connections.dat")):
+        series = {}
+        for r in rows:
+            if r["scenario"] == "6" and r["group"] == group:
+                series.setdefault(r["x"], {})[r["case"]] = r
+        if not series:
+            continue
+        os.makedirs(plots, exist_ok=True)
+        with open(os.path.join(plots, fname), "w") as f:
+            f.write(f"# {group}  pscgi_rps  ideal_rps  pscgi_cpu_us  ideal_cpu_us\n")
+            for x in sorted(series):
+                p, i = series[x].get("pscgi hit"), series[x].get("pscgi-ideal")
+                f.write(f"{x:g} {value(p, 'rps')} {value(i, 'rps')} {value(p, 'backend_cpu_us')} "
+                        f"{value(i, 'backend_cpu_us')}\n")
+        written = True
+    sweep = sorted((r for r in rows if r["scenario"] == "6" and r["group"] == "rate"), key=lambda r: r["x"])
+    if sweep:
+        os.makedirs(plots, exist_ok=True)
+        for case, fname in (("pscgi hit", "rate-pscgi.dat"), ("pscgi-ideal", "rate-ideal.dat")):
+            with open(os.path.join(plots, fname), "w") as f:
+                f.write("# offered_rps achieved_rps p50_ms p90_ms p99_ms p99_9_ms\n")
+                for r in sweep:
+                    if r["case"] != case:
+                        continue
+                    lat = r["latency_us"]
+                    f.write(f"{r['x']:g} {r['rps']:.0f} " +
+                            " ".join(f"{lat[k] / 1000:.4f}" for k in ("p50", "p90", "p99", "p99_9")) + "\n")
+        written = True
+    return written
+
+
+def value(row, field):
+    v = row.get(field) if row else None
+    return "NaN" if v is None else f"{v:.3f}"
+
+
+def read_optional_json(path):
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def read_notes(out):
+    path = os.path.join(out, "notes.jsonl")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def main():
+    out = sys.argv[1]
+    plotting = "--no-plots" not in sys.argv[2:]
+    with open(os.path.join(out, "meta.json")) as f:
+        meta = json.load(f)
+    with open("/proc/loadavg") as f:
+        meta["machine"]["loadavg_at_end"] = [float(x) for x in f.read().split()[:3]]
+    records = load_records(out)
+    rows, reps_by_key = aggregate(records, meta)
+    add_ratios(rows, reps_by_key)
+    memory = read_optional_json(os.path.join(out, "raw", "memory.json"))
+    notes = read_notes(out)
+    evaluated = targets.evaluate(rows)
+    report = {"meta": meta, "targets": evaluated, "rows": rows, "memory": memory, "notes": notes}
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump(report, f, indent=1)
+    has_plots = write_plot_data(out, rows) and plotting
+    with open(os.path.join(out, "results.md"), "w") as f:
+        f.write(markdown.render(report, has_plots))
+    print(markdown.render_targets(evaluated), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""The performance targets of pscgi (issue 4), each checked against the rows of one run.
+
+A target is met or missed on its measured figure; one whose scenario did not run is "not run". The
+ratios are those of report.py: medians of repetition-by-repetition ratios against the baseline row.
+"""
+
+
+def find(rows, scenario, group, case, **extra):
+    for r in rows:
+        if r["scenario"] == scenario and r["group"] == group and r["case"] == case and \
+                all(r["extra"].get(k) == v for k, v in extra.items()):
+            return r
+    return None
+
+
+def ratio_target(name, row, field, limit, higher_is_better, unit_text):
+    if row is None or row.get(field) is None:
+        return {"target": name, "status": "not run", "measured": None, "limit": limit}
+    value = row[field]
+    met = value >= limit if higher_is_better else value <= limit
+    return {
+        "target": name, "status": "met" if met else "missed", "measured": value, "limit": limit,
+        "detail": unit_text(row), "row": row["case"], "scenario": row["scenario"],
+    }
+
+
+def cpu_detail(row):
+    return (f"{row['backend_cpu_us']:.2f} µs/req against {row['baseline_case']}"
+            if row.get("backend_cpu_us") is not None else "")
+
+
+def rps_detail(row):
+    return f"{row['rps']:.0f} req/s against {row['baseline_case']}"
+
+
+def evaluate(rows):
+    results = []
+    for workers in (1, 2):
+        row = find(rows, "1", f"w{workers}", f"pscgi hit, {workers} worker(s)")
+        results.append(ratio_target(f"cache hit CPU/req ≤ 1.10 × ideal ({workers} worker(s), direct)",
+                                    row, "cpu_ratio", 1.10, False, cpu_detail))
+    for case in ("pscgi miss (cache.enabled false)", "pscgi miss (uncacheable, cache on)"):
+        row = find(rows, "2", "one-worker", case)
+        results.append(ratio_target(f"trivial-handler miss CPU/req ≤ 1.25 × ideal — {case[len('pscgi '):]}",
+                                    row, "cpu_ratio", 1.25, False, cpu_detail))
+    row = find(rows, "3", "nginx", "nginx → pscgi hit")
+    results.append(ratio_target("through nginx, pscgi hits ≥ 0.97 × nginx → ideal req/s",
+                                row, "rps_ratio", 0.97, True, rps_detail))
+    row = find(rows, "2", "zipf", "Zipf 300 × /work?ms=2, cache on")
+    results.append(ratio_target("Zipf /work?ms=2: cache on ≥ 10 × cache off req/s",
+                                row, "rps_ratio", 10.0, True, rps_detail))
+    results.append(recycling_target(find(rows, "5", "recycle", "max_requests 50")))
+    results.append(latency_target(find(rows, "6", "rate80", "pscgi hit"), find(rows, "6", "rate80", "pscgi-ideal")))
+    return results
+
+
+def recycling_target(row):
+    name = "max_requests 50: CPU/req ≤ 1.15 × max_requests 0, and zero errors"
+    if row is None or row.get("cpu_ratio") is None:
+        return {"target": name, "status": "not run", "measured": None, "limit": 1.15}
+    met = row["cpu_ratio"] <= 1.15 and row["errors"] == 0 and row["non_2xx"] == 0
+    return {
+        "target": name, "status": "met" if met else "missed", "measured": row["cpu_ratio"], "limit": 1.15,
+        "detail": f"{row['backend_cpu_us']:.2f} µs/req, {row['errors']} errors, {row['non_2xx']} non-2xx",
+        "row": row["case"], "scenario": "5",
+    }
+
+
+def latency_target(row, ideal):
+    name = "direct p99 at 80% of saturation ≤ 2 ms"
+    if row is None:
+        return {"target": name, "status": "not run", "measured": None, "limit": 2.0}
+    p99_ms = row["latency_us"]["p99"] / 1000
+    met = p99_ms <= 2.0 and row["errors"] == 0
+    return {
+        "target": name, "status": "met" if met else "missed", "measured": p99_ms, "limit": 2.0,
+        "detail": f"p99 {p99_ms:.3f} ms at {row['x']:.0f} req/s offered ({row['rps']:.0f} served), "
+                  f"median of {row['reps']}; pscgi-ideal at the same rate: "
+                  + (f"{ideal['latency_us']['p99'] / 1000:.3f} ms" if ideal else "not measured"),
+        "row": row["case"], "scenario": "6",
+    }
