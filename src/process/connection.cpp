@@ -37,8 +37,8 @@ constexpr Clock::duration max_linger = std::chrono::seconds(5);
 
 }  // namespace
 
-Connection::Connection(ConnectionContext& context, int fd, Clock::time_point accepted_at)
-    : context_(context), fd_(fd), accepted_at_(accepted_at), parser_(context.limits) {}
+Connection::Connection(ConnectionContext& context, int fd, Clock::time_point accepted_at, std::uint64_t serial)
+    : context_(context), fd_(fd), serial_(serial), accepted_at_(accepted_at), parser_(context.limits) {}
 
 Connection::~Connection() { close_socket(); }
 

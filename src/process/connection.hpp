@@ -56,7 +56,8 @@ struct ConnectionContext {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(ConnectionContext& context, int fd, Clock::time_point accepted_at);
+  /// `serial` numbers the worker's connections; unlike the socket number it is never reused.
+  Connection(ConnectionContext& context, int fd, Clock::time_point accepted_at, std::uint64_t serial);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -70,6 +71,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   /// When the whole request must have arrived (limits.read_timeout after accept).
   Clock::time_point read_deadline() const noexcept { return accepted_at_ + context_.read_timeout; }
   int fd() const noexcept { return fd_; }
+  std::uint64_t serial() const noexcept { return serial_; }
   bool was_parked() const noexcept { return parked_before_; }
   void mark_parked() noexcept { parked_before_ = true; }
   /// Closes the socket at once (the worker is stopping immediately).
@@ -97,6 +99,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   ConnectionContext& context_;
   int fd_;
+  std::uint64_t serial_;
   Clock::time_point accepted_at_;
   protocol::ScgiParser parser_;
   protocol::OutgoingResponse outgoing_;

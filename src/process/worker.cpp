@@ -172,7 +172,7 @@ bool Worker::accept_one(std::size_t listener_index) {
 }
 
 void Worker::serve(int fd) {
-  auto connection = std::make_shared<Connection>(connection_context_, fd, Clock::now());
+  auto connection = std::make_shared<Connection>(connection_context_, fd, Clock::now(), ++connections_accepted_);
   follow(connection, connection->start());
 }
 
@@ -192,7 +192,7 @@ void Worker::follow(const std::shared_ptr<Connection>& connection, Progress prog
 void Worker::park(const std::shared_ptr<Connection>& connection) {
   const bool parked_before = connection->was_parked();
   wake_.watch_once(connection->fd(), parked_before);
-  if (!parked_before) park_deadlines_.push_back({connection->read_deadline(), connection->fd(), connection.get()});
+  if (!parked_before) park_deadlines_.push_back({connection->read_deadline(), connection->fd(), connection->serial()});
   connection->mark_parked();
   parked_.emplace(connection->fd(), connection);
 }
@@ -210,7 +210,7 @@ void Worker::expire_parked(Clock::time_point now) {
     const ParkDeadline expired = park_deadlines_.front();
     park_deadlines_.pop_front();
     const auto it = parked_.find(expired.fd);
-    if (it == parked_.end() || it->second.get() != expired.connection) continue;  // moved on since
+    if (it == parked_.end() || it->second->serial() != expired.serial) continue;  // moved on since
     const std::shared_ptr<Connection> connection = std::move(it->second);
     parked_.erase(it);
     follow(connection, connection->expire());

@@ -89,12 +89,15 @@ class Worker {
   struct ParkDeadline {
     Clock::time_point when;
     int fd;
-    const Connection* connection;  ///< to tell a later connection on a reused fd from this one
+    /// Which connection: a socket number and even a heap address are reused by the next
+    /// connection at once, so only a serial number tells them apart.
+    std::uint64_t serial;
   };
   std::deque<ParkDeadline> park_deadlines_;
 
   std::uint64_t budget_ = 0;  ///< 0 = unlimited
   std::uint64_t answered_ = 0;
+  std::uint64_t connections_accepted_ = 0;  ///< also each connection's serial number
   bool accepting_ = true;
   bool stopping_ = false;   ///< graceful: drain the accept queue, finish in-flight, exit
   bool immediate_ = false;  ///< exit now

@@ -300,3 +300,33 @@ TEST(ServerTest, ARequestArrivingInPiecesDoesNotHoldUpOthers) {
 
 }  // namespace
 }  // namespace pscgi::testing
+
+namespace pscgi::testing {
+namespace {
+
+// Connections that wait for their request are parked with a deadline. One socket number and one
+// heap address are reused by the next connection at once; an old deadline must never expire a
+// newer connection (found by the bench suite as stray 408s).
+TEST(ServerTest, AReusedSocketNeverInheritsAnOldDeadline) {
+  TempDir dir;
+  Server server(dir, "listen: unix:{socket}\nworkers: { count: 1 }\nlog: { access_log: off }\n"
+                     "limits: { read_timeout: 200ms }\n");
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(900);
+  int served = 0;
+  int wrong = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    const int fd = connect_unix(server.socket());
+    ASSERT_GE(fd, 0);
+    std::this_thread::sleep_for(std::chrono::microseconds(300));  // the worker accepts and parks it
+    write_all(fd, scgi_request("GET", "/hello"));
+    const int status = parse_reply(read_until_eof(fd)).status;
+    ::close(fd);
+    ++served;
+    if (status != 200) ++wrong;
+  }
+  EXPECT_GT(served, 50);
+  EXPECT_EQ(wrong, 0) << "of " << served;
+}
+
+}  // namespace
+}  // namespace pscgi::testing
