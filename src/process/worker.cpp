@@ -205,12 +205,16 @@ void Worker::resume_parked(int fd) {
   follow(connection, connection->resume());
 }
 
+// Entries of connections that have moved on are dropped as soon as they reach the front, not only
+// at their deadline, so the queue stays as short as the number of connections still parked allows.
 void Worker::expire_parked(Clock::time_point now) {
-  while (!park_deadlines_.empty() && park_deadlines_.front().when <= now) {
-    const ParkDeadline expired = park_deadlines_.front();
+  while (!park_deadlines_.empty()) {
+    const ParkDeadline front = park_deadlines_.front();
+    const auto it = parked_.find(front.fd);
+    const bool still_parked = it != parked_.end() && it->second->serial() == front.serial;
+    if (still_parked && front.when > now) return;
     park_deadlines_.pop_front();
-    const auto it = parked_.find(expired.fd);
-    if (it == parked_.end() || it->second->serial() != expired.serial) continue;  // moved on since
+    if (!still_parked) continue;
     const std::shared_ptr<Connection> connection = std::move(it->second);
     parked_.erase(it);
     follow(connection, connection->expire());
