@@ -1,6 +1,8 @@
 // Every error names the file, the 1-based line and column, and the key's full path.
 #include "config/yaml_loader.hpp"
 
+#include "unit/config/config_error_text.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -12,14 +14,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-std::string error_of(const std::string& text) {
-  try {
-    load_config_text(text, "pscgi.yaml");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::error_of;
 
 TEST(YamlLoaderErrorsTest, OutOfRange) {
   EXPECT_EQ(error_of("listen: unix:/tmp/a.sock\n\nworkers:\n  count: 0\n"),

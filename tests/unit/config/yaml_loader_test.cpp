@@ -1,5 +1,7 @@
 #include "config/yaml_loader.hpp"
 
+#include "unit/config/config_error_text.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -15,14 +17,7 @@ using std::chrono::seconds;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-std::string error_of(const std::string& text) {
-  try {
-    load_config_text(text, "pscgi.yaml");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::error_of;
 
 TEST(YamlLoaderTest, KeysLeftOutKeepTheirDefaults) {
   const Config config = load_config_text("app:\n  type: demo\n", "pscgi.yaml");
