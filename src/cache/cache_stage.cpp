@@ -94,8 +94,8 @@ StageResult CacheStage::on_request(Exchange& exchange) {
 
 void CacheStage::on_response(Exchange& exchange) {
   if (!settings_.enabled) return;
-  const Request& request = exchange.original_request();
-  if (request_bypass_reason(request, settings_) != BypassReason::none) return;
+  // on_request already judged the request: only a miss has anything to store.
+  if (exchange.cache_outcome != "miss") return;
   const TimePoint now = exchange.accepted_at();
   const ResponsePtr response = exchange.response;
   if (!response) return;  // the pipeline could not even allocate its 500
@@ -106,7 +106,9 @@ void CacheStage::on_response(Exchange& exchange) {
   }
   store_response(exchange, response, now);
   sync_store_counters();
-  if (request.method() == "HEAD" && !response->body().empty()) exchange.response = response->without_body();
+  if (exchange.original_request().method() == "HEAD" && !response->body().empty()) {
+    exchange.response = response->without_body();
+  }
 }
 
 void CacheStage::follow_generation() {
