@@ -29,9 +29,6 @@ struct WorkerSetup {
   int slot;            ///< 1..workers.count
 };
 
-/// Exit status of a worker that could not start (the master stops instead of respawning forever).
-inline constexpr int worker_boot_failure = 3;
-
 class Worker {
  public:
   explicit Worker(const WorkerSetup& setup);
