@@ -57,7 +57,7 @@ Worker::Worker(const WorkerSetup& setup)
                           {config_.limits.max_header_bytes, config_.limits.max_body_bytes},
                           config_.limits.read_timeout,
                           config_.limits.write_timeout,
-                          [this](Connection& c, ConnectionEnd end) { on_async_connection_end(c, end); }},
+                          [this](Connection& c, Progress end) { on_async_connection_end(c, end); }},
       budget_(draw_budget(config_.workers)) {
   for (const Listener& listener : listeners_) listen_fds_.push_back(listener.fd);
   wake_.add(signal_fd_, WakeSet::Source::signals);
@@ -173,27 +173,26 @@ bool Worker::accept_one(std::size_t listener_index) {
 
 void Worker::serve(int fd) {
   auto connection = std::make_shared<Connection>(connection_context_, fd, Clock::now(), ++connections_accepted_);
-  follow(connection, connection->start());
+  follow(connection, connection->start(), false);
 }
 
-void Worker::follow(const std::shared_ptr<Connection>& connection, Progress progress) {
+void Worker::follow(const std::shared_ptr<Connection>& connection, Progress progress, bool in_wake_set) {
   switch (progress) {
-    case Progress::answered: on_connection_end(ConnectionEnd::answered); return;
-    case Progress::silent: on_connection_end(ConnectionEnd::silent); return;
-    case Progress::waiting_for_request: park(connection); break;
+    case Progress::answered:
+    case Progress::silent: on_connection_end(progress); return;
+    case Progress::waiting_for_request: park(connection, in_wake_set); break;
     case Progress::in_asio:
-      if (connection->was_parked()) wake_.remove(connection->fd());  // Asio watches it from now on
+      if (in_wake_set) wake_.remove(connection->fd());  // Asio watches it from now on
       async_connections_.emplace(connection.get(), connection);
       break;
   }
   update_accepting();
 }
 
-void Worker::park(const std::shared_ptr<Connection>& connection) {
-  const bool parked_before = connection->was_parked();
-  wake_.watch_once(connection->fd(), parked_before);
-  if (!parked_before) park_deadlines_.push_back({connection->read_deadline(), connection->fd(), connection->serial()});
-  connection->mark_parked();
+// A connection parked again keeps its place in the deadline queue: its deadline runs from accept.
+void Worker::park(const std::shared_ptr<Connection>& connection, bool in_wake_set) {
+  wake_.watch_once(connection->fd(), in_wake_set);
+  if (!in_wake_set) park_deadlines_.push_back({connection->read_deadline(), connection->fd(), connection->serial()});
   parked_.emplace(connection->fd(), connection);
 }
 
@@ -202,7 +201,7 @@ void Worker::resume_parked(int fd) {
   if (it == parked_.end()) return;
   const std::shared_ptr<Connection> connection = std::move(it->second);
   parked_.erase(it);
-  follow(connection, connection->resume());
+  follow(connection, connection->resume(), true);
 }
 
 // Entries of connections that have moved on are dropped as soon as they reach the front, not only
@@ -217,16 +216,16 @@ void Worker::expire_parked(Clock::time_point now) {
     if (!still_parked) continue;
     const std::shared_ptr<Connection> connection = std::move(it->second);
     parked_.erase(it);
-    follow(connection, connection->expire());
+    follow(connection, connection->expire(), true);
   }
 }
 
-void Worker::on_connection_end(ConnectionEnd end) {
-  if (end == ConnectionEnd::answered) ++answered_;
+void Worker::on_connection_end(Progress end) {
+  if (end == Progress::answered) ++answered_;
   update_accepting();
 }
 
-void Worker::on_async_connection_end(Connection& connection, ConnectionEnd end) {
+void Worker::on_async_connection_end(Connection& connection, Progress end) {
   // Asio's handler holds its own reference, so erasing here does not destroy a running object.
   async_connections_.erase(&connection);
   on_connection_end(end);

@@ -46,13 +46,14 @@ class Worker {
   void accept_from(std::size_t listener_index);
   bool accept_one(std::size_t listener_index);
   void serve(int fd);
-  void follow(const std::shared_ptr<Connection>& connection, Progress progress);
-  void park(const std::shared_ptr<Connection>& connection);
+  /// `in_wake_set`: the connection was parked before, so its socket is still in the wake set.
+  void follow(const std::shared_ptr<Connection>& connection, Progress progress, bool in_wake_set);
+  void park(const std::shared_ptr<Connection>& connection, bool in_wake_set);
   void resume_parked(int fd);
   void expire_parked(Clock::time_point now);
   std::size_t in_flight() const noexcept { return async_connections_.size() + parked_.size(); }
-  void on_connection_end(ConnectionEnd end);
-  void on_async_connection_end(Connection& connection, ConnectionEnd end);
+  void on_connection_end(Progress end);
+  void on_async_connection_end(Connection& connection, Progress end);
   void start_accepting();
   void pause_accepting();
   void abort_connections() noexcept;
