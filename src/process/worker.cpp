@@ -101,8 +101,8 @@ int Worker::idle_timeout_ms() const {
   auto timeout = Clock::duration::max();
   if (accept_paused_) timeout = accept_pause;
   if (log::access_log_has_pending()) timeout = std::min<Clock::duration>(timeout, log::access_flush_interval);
-  if (!park_deadlines_.empty()) {
-    timeout = std::min(timeout, std::max(park_deadlines_.front().when - Clock::now(), Clock::duration::zero()));
+  if (const auto deadline = parked_.next_deadline()) {
+    timeout = std::min(timeout, std::max(*deadline - Clock::now(), Clock::duration::zero()));
   }
   if (timeout == Clock::duration::max()) return -1;
   // Round up, so that a wait never ends just before the deadline it is for.
@@ -128,7 +128,7 @@ void Worker::wait_in_asio() {
   }
   if (io_.stopped()) io_.restart();
   Clock::duration wait = std::chrono::seconds(1);
-  if (!park_deadlines_.empty()) wait = std::min(wait, std::max(park_deadlines_.front().when - Clock::now(), Clock::duration::zero()));
+  if (const auto deadline = parked_.next_deadline()) wait = std::min(wait, std::max(*deadline - Clock::now(), Clock::duration::zero()));
   io_.run_one_for(wait);
 }
 
@@ -189,33 +189,17 @@ void Worker::follow(const std::shared_ptr<Connection>& connection, Progress prog
   update_accepting();
 }
 
-// A connection parked again keeps its place in the deadline queue: its deadline runs from accept.
 void Worker::park(const std::shared_ptr<Connection>& connection, bool in_wake_set) {
   wake_.watch_once(connection->fd(), in_wake_set);
-  if (!in_wake_set) park_deadlines_.push_back({connection->read_deadline(), connection->fd(), connection->serial()});
-  parked_.emplace(connection->fd(), connection);
+  parked_.park(connection, in_wake_set);
 }
 
 void Worker::resume_parked(int fd) {
-  const auto it = parked_.find(fd);
-  if (it == parked_.end()) return;
-  const std::shared_ptr<Connection> connection = std::move(it->second);
-  parked_.erase(it);
-  follow(connection, connection->resume(), true);
+  if (const std::shared_ptr<Connection> connection = parked_.take(fd)) follow(connection, connection->resume(), true);
 }
 
-// Entries of connections that have moved on are dropped as soon as they reach the front, not only
-// at their deadline, so the queue stays as short as the number of connections still parked allows.
 void Worker::expire_parked(Clock::time_point now) {
-  while (!park_deadlines_.empty()) {
-    const ParkDeadline front = park_deadlines_.front();
-    const auto it = parked_.find(front.fd);
-    const bool still_parked = it != parked_.end() && it->second->serial() == front.serial;
-    if (still_parked && front.when > now) return;
-    park_deadlines_.pop_front();
-    if (!still_parked) continue;
-    const std::shared_ptr<Connection> connection = std::move(it->second);
-    parked_.erase(it);
+  while (const std::shared_ptr<Connection> connection = parked_.take_expired(now)) {
     follow(connection, connection->expire(), true);
   }
 }
@@ -317,10 +301,7 @@ void Worker::abort_connections() noexcept {
   auto connections = std::move(async_connections_);
   async_connections_.clear();
   for (auto& [key, connection] : connections) connection->abort();
-  auto parked = std::move(parked_);
-  parked_.clear();
-  park_deadlines_.clear();
-  for (auto& [fd, connection] : parked) connection->abort();
+  for (auto& [fd, connection] : parked_.take_all()) connection->abort();
 }
 
 }  // namespace pscgi::process

@@ -6,6 +6,7 @@
 #include "config/config.hpp"
 #include "process/connection.hpp"
 #include "process/listener.hpp"
+#include "process/parked_connections.hpp"
 #include "process/wake_set.hpp"
 
 #include <pscgi/pipeline.hpp>
@@ -14,7 +15,6 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -80,18 +80,7 @@ class Worker {
   bool wake_armed_ = false;
   ConnectionContext connection_context_;
   std::unordered_map<Connection*, std::shared_ptr<Connection>> async_connections_;
-  /// Connections waiting for the rest of their request, by socket, watched by the wake set.
-  std::unordered_map<int, std::shared_ptr<Connection>> parked_;
-  /// Their read deadlines in accept order (all share limits.read_timeout, so a queue is sorted);
-  /// entries of connections that have since moved on are skipped when met.
-  struct ParkDeadline {
-    Clock::time_point when;
-    int fd;
-    /// Which connection: a socket number and even a heap address are reused by the next
-    /// connection at once, so only a serial number tells them apart.
-    std::uint64_t serial;
-  };
-  std::deque<ParkDeadline> park_deadlines_;
+  ParkedConnections parked_;  ///< waiting for the rest of their request, watched by the wake set
 
   std::uint64_t budget_ = 0;  ///< 0 = unlimited
   std::uint64_t answered_ = 0;
