@@ -35,96 +35,113 @@ const ResponsePtr& error_response(int status) {
 // before closing avoids the reset that nginx would report as a 502.
 constexpr Clock::duration max_linger = std::chrono::seconds(5);
 
+using Step = Connection::Step;
+
 }  // namespace
 
 Connection::Connection(ConnectionContext& context, int fd, Clock::time_point accepted_at, std::uint64_t serial)
     : context_(context), fd_(fd), serial_(serial), accepted_at_(accepted_at), parser_(context.limits) {}
 
+// Only the socket: a connection still held by an Asio handler is destroyed with the io_context,
+// when its timer can no longer be touched.
 Connection::~Connection() { close_socket(); }
 
-Progress Connection::start() { return settle(read_request()); }
-
-Progress Connection::resume() { return settle(read_request()); }
-
-Progress Connection::expire() { return settle(respond_error(408, "the whole request did not arrive within limits.read_timeout")); }
+// `handling` knows from the parser that the request neither completed nor failed: it is late.
+Progress Connection::expire() {
+  step_ = Step::handling;
+  return proceed();
+}
 
 // Waiting for the request is the common wait (the worker often accepts between nginx's connect and
 // its write) and is left to the worker's own epoll set, which costs a system call or two; Asio is
 // for the rare waits: slow writes and lingering closes.
-Progress Connection::settle(Step step) {
-  if (step == Step::done) return answered_ ? Progress::answered : Progress::silent;
-  if (step == Step::wait_read && !lingering_ && !answered_) return Progress::waiting_for_request;
-  continue_async(step);
-  return Progress::in_asio;
+Progress Connection::proceed() {
+  advance();
+  switch (step_) {
+    case Step::closed: return outcome();
+    case Step::reading: return Progress::waiting_for_request;
+    default: wait_in_asio(); return Progress::in_asio;
+  }
 }
 
-Connection::Step Connection::read_request() {
+// Runs steps until one has to wait for its socket (it names itself) or the connection is closed.
+void Connection::advance() {
+  for (;;) {
+    const Step next = run_step();
+    if (next == step_) return;
+    step_ = next;
+  }
+}
+
+Step Connection::run_step() {
+  switch (step_) {
+    case Step::reading: return read();
+    case Step::handling: return handle();
+    case Step::writing: return write();
+    case Step::lingering: return linger();
+    case Step::closed: break;
+  }
+  return Step::closed;
+}
+
+Step Connection::read() {
   // One buffer per worker serves every read, in the fast path and in Asio alike: what is read goes
   // straight into the parser (or is discarded), so nothing is left in it between reads.
   char* const buffer = context_.scratch.get();
   for (;;) {
     const ssize_t n = ::recv(fd_, buffer, ConnectionContext::scratch_size, 0);
     if (n > 0) {
-      received_anything_ = true;
-      if (lingering_) {
-        // Discarded: the answer is already out. A peer that keeps sending must not hold the worker.
-        if (Clock::now() < linger_until_) continue;
-        close_socket();
-        return Step::done;
+      received_ += static_cast<std::size_t>(n);
+      const std::size_t used = parser_.feed({buffer, static_cast<std::size_t>(n)});
+      const auto state = parser_.state();
+      if (state == protocol::ScgiParser::State::complete && used < static_cast<std::size_t>(n)) {
+        after_writing_ = Step::lingering;  // more than the request came: the peer may send yet more
       }
-      if (auto step = consume({buffer, static_cast<std::size_t>(n)})) return *step;
+      if (state == protocol::ScgiParser::State::complete || state == protocol::ScgiParser::State::failed) {
+        return Step::handling;
+      }
       continue;
     }
     if (n == 0) {
-      if (lingering_ || !received_anything_) {
-        close_socket();
-        return Step::done;
-      }
+      if (received_ == 0) return close();
       parser_.finish_input();
-      return respond_error(protocol::http_status(parser_.error()), parser_.error_detail());
+      return Step::handling;
     }
     if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return Step::wait_read;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return Step::reading;
     spdlog::debug("recv() failed from {}: {}", describe_peer(), std::strerror(errno));
-    close_socket();
-    return Step::done;
+    return close();
   }
 }
 
-std::optional<Connection::Step> Connection::consume(std::string_view bytes) {
-  const std::size_t used = parser_.feed(bytes);
+Step Connection::handle() {
   switch (parser_.state()) {
-    case protocol::ScgiParser::State::complete:
-      if (used < bytes.size()) clean_end_ = false;
-      return respond();
+    case protocol::ScgiParser::State::complete: {
+      const Request request = parser_.take_request();
+      Exchange exchange(request, accepted_at_);
+      context_.pipeline.run(exchange);
+      outgoing_ = protocol::OutgoingResponse(std::move(exchange.response), exchange.extra_headers);
+      return Step::writing;
+    }
     case protocol::ScgiParser::State::failed:
-      return respond_error(protocol::http_status(parser_.error()), parser_.error_detail());
+      // Only a peer that already closed its side has nothing left to send.
+      if (parser_.error() != protocol::ScgiError::truncated) after_writing_ = Step::lingering;
+      return answer_error(protocol::http_status(parser_.error()), parser_.error_detail());
     default:
-      return std::nullopt;
+      after_writing_ = Step::lingering;
+      return answer_error(408, "the whole request did not arrive within limits.read_timeout");
   }
 }
 
-Connection::Step Connection::respond() {
-  const Request request = parser_.take_request();
-  Exchange exchange(request, accepted_at_);
-  context_.pipeline.run(exchange);
-  answered_ = true;
-  outgoing_ = protocol::OutgoingResponse(std::move(exchange.response), exchange.extra_headers);
-  return write_response();
-}
-
-Connection::Step Connection::respond_error(int status, std::string_view reason) {
+Step Connection::answer_error(int status, std::string_view reason) {
   spdlog::warn("rejected request from {}: {} (answered {})", describe_peer(), reason, status);
   log::write_access({{}, {}, {}, status, error_response(status)->wire().size(),
                      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - accepted_at_), "-"});
-  answered_ = true;
-  // Only a peer that already closed its side has nothing left to send; otherwise drain before closing.
-  clean_end_ = parser_.state() == protocol::ScgiParser::State::failed && parser_.error() == protocol::ScgiError::truncated;
   outgoing_ = protocol::OutgoingResponse(error_response(status), {});
-  return write_response();
+  return Step::writing;
 }
 
-Connection::Step Connection::write_response() {
+Step Connection::write() {
   while (!outgoing_.done()) {
     iovec parts[3];
     msghdr message{};
@@ -138,96 +155,40 @@ Connection::Step Connection::write_response() {
       continue;
     }
     if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return Step::wait_write;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return Step::writing;
     spdlog::debug("send() failed to {}: {}", describe_peer(), std::strerror(errno));
-    close_socket();
-    return Step::done;
+    return close();
   }
-  return finish();
+  return after_writing_ == Step::lingering ? begin_lingering() : close();
 }
 
-Connection::Step Connection::finish() {
-  if (clean_end_) {
-    close_socket();
-    return Step::done;
-  }
-  return drain_and_close();
-}
-
-Connection::Step Connection::drain_and_close() {
+Step Connection::begin_lingering() {
   ::shutdown(fd_, SHUT_WR);
-  lingering_ = true;
   linger_until_ = Clock::now() + std::min(max_linger, context_.read_timeout);
-  return read_request();
+  return Step::lingering;
 }
 
-void Connection::continue_async(Step step) {
-  if (step == Step::done || fd_ < 0) {
-    complete();
-    return;
-  }
-  ensure_async_parts();
-  const unsigned generation = ++wait_generation_;
-  auto self = shared_from_this();
-  if (step == Step::wait_read) {
-    arm_deadline(lingering_ ? linger_until_ : accepted_at_ + context_.read_timeout);
-    stream_->async_wait(boost::asio::posix::stream_descriptor::wait_read, [self, generation](auto error) {
-      if (error || generation != self->wait_generation_ || self->fd_ < 0) return;
-      self->continue_async(self->read_request());
-    });
-  } else {
-    if (!writing_since_) writing_since_ = Clock::now();
-    arm_deadline(*writing_since_ + context_.write_timeout);
-    stream_->async_wait(boost::asio::posix::stream_descriptor::wait_write, [self, generation](auto error) {
-      if (error || generation != self->wait_generation_ || self->fd_ < 0) return;
-      self->continue_async(self->write_response());
-    });
+Step Connection::linger() {
+  char* const buffer = context_.scratch.get();
+  for (;;) {
+    const ssize_t n = ::recv(fd_, buffer, ConnectionContext::scratch_size, 0);
+    if (n > 0) {
+      // Discarded: the answer is already out. A peer that keeps sending must not hold the worker.
+      if (Clock::now() < linger_until_) continue;
+      return close();
+    }
+    if (n == 0) return close();
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return Step::lingering;
+    spdlog::debug("recv() failed from {} while lingering: {}", describe_peer(), std::strerror(errno));
+    return close();
   }
 }
 
-void Connection::ensure_async_parts() {
-  if (stream_) return;
-  stream_.emplace(context_.io, fd_);
-  deadline_.emplace(context_.io);
-}
-
-void Connection::arm_deadline(Clock::time_point when) {
-  if (armed_deadline_ == when) return;
-  armed_deadline_ = when;
-  deadline_->expires_at(when);
-  auto self = shared_from_this();
-  deadline_->async_wait([self, when](auto error) {
-    if (error || self->fd_ < 0 || self->armed_deadline_ != when) return;
-    self->on_deadline();
-  });
-}
-
-void Connection::on_deadline() {
-  ++wait_generation_;  // whatever wait is pending is now stale
-  if (lingering_) {
-    close_socket();
-  } else if (!answered_) {
-    continue_async(respond_error(408, "the whole request did not arrive within limits.read_timeout"));
-    return;
-  } else {
-    spdlog::warn("closing connection to {}: the response was not taken within limits.write_timeout", describe_peer());
-    close_socket();
-  }
-  complete();
-}
-
-void Connection::complete() {
-  if (completed_) return;
-  completed_ = true;
-  if (deadline_) deadline_->cancel();
-  close_socket();
-  if (context_.on_async_end) context_.on_async_end(*this, answered_ ? ConnectionEnd::answered : ConnectionEnd::silent);
-}
-
-void Connection::abort() noexcept {
-  ++wait_generation_;
+Step Connection::close() noexcept {
   close_socket();
   if (deadline_) deadline_->cancel();
+  return Step::closed;
 }
 
 void Connection::close_socket() noexcept {
@@ -239,6 +200,65 @@ void Connection::close_socket() noexcept {
     ::close(fd_);
   }
   fd_ = -1;
+}
+
+Progress Connection::outcome() const noexcept {
+  return outgoing_.response() ? Progress::answered : Progress::silent;
+}
+
+void Connection::abort() noexcept {
+  ++wait_generation_;
+  step_ = close();
+}
+
+void Connection::wait_in_asio() {
+  if (!stream_) {
+    stream_.emplace(context_.io, fd_);
+    deadline_.emplace(context_.io);
+  }
+  const unsigned generation = ++wait_generation_;
+  auto self = shared_from_this();
+  auto on_ready = [self, generation](auto error) {
+    if (error || generation != self->wait_generation_ || self->step_ == Step::closed) return;
+    self->advance();
+    self->continue_in_asio();
+  };
+  if (step_ == Step::lingering) {
+    arm_deadline(linger_until_);
+    stream_->async_wait(boost::asio::posix::stream_descriptor::wait_read, std::move(on_ready));
+  } else {
+    if (!writing_since_) writing_since_ = Clock::now();
+    arm_deadline(*writing_since_ + context_.write_timeout);
+    stream_->async_wait(boost::asio::posix::stream_descriptor::wait_write, std::move(on_ready));
+  }
+}
+
+void Connection::continue_in_asio() {
+  if (step_ != Step::closed) {
+    wait_in_asio();
+    return;
+  }
+  if (context_.on_async_end) context_.on_async_end(*this, outcome());
+}
+
+void Connection::arm_deadline(Clock::time_point when) {
+  if (armed_deadline_ == when) return;
+  armed_deadline_ = when;
+  deadline_->expires_at(when);
+  auto self = shared_from_this();
+  deadline_->async_wait([self, when](auto error) {
+    if (error || self->step_ == Step::closed || self->armed_deadline_ != when) return;
+    self->on_deadline();
+  });
+}
+
+void Connection::on_deadline() {
+  ++wait_generation_;  // whatever wait is pending is now stale
+  if (step_ == Step::writing) {
+    spdlog::warn("closing connection to {}: the response was not taken within limits.write_timeout", describe_peer());
+  }
+  step_ = close();
+  continue_in_asio();
 }
 
 std::string Connection::describe_peer() const {

@@ -1,6 +1,6 @@
 #include "process/master.hpp"
 
-#include "process/worker.hpp"
+#include "process/exit_codes.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -92,10 +92,7 @@ void Master::handle_graceful_stop(const char* signal_name) {
   // Removing the socket path first makes new connects fail at once, so nginx can try another
   // upstream; connections already queued are still served by the workers.
   if (hooks_.stop_listening) hooks_.stop_listening();
-  for (WorkerRecord& worker : table_.all()) {
-    os_.send_signal(worker.pid, SIGTERM);
-    worker.told_to_stop = true;
-  }
+  for (const WorkerRecord& worker : table_.all()) os_.send_signal(worker.pid, SIGTERM);
 }
 
 void Master::handle_immediate_stop(const char* signal_name) {
@@ -162,7 +159,7 @@ void Master::maintain_worker_count() {
       respawn_not_before_ = os_.now() + first_backoff;
       return;
     }
-    table_.add({slot, pid, os_.now(), false, false});
+    table_.add({slot, pid, os_.now(), false});
     // Only one new worker per turn while failures are recent, so a crash loop cannot fork-bomb.
     if (quick_failures_ > 0) return;
   }

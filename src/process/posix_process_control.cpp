@@ -3,6 +3,7 @@
 #include "log/logging.hpp"
 #include "process/process_title.hpp"
 #include "process/signals.hpp"
+#include "process/exit_codes.hpp"
 #include "process/worker.hpp"
 
 #include <fmt/format.h>

@@ -57,7 +57,7 @@ Worker::Worker(const WorkerSetup& setup)
                           {config_.limits.max_header_bytes, config_.limits.max_body_bytes},
                           config_.limits.read_timeout,
                           config_.limits.write_timeout,
-                          [this](Connection& c, ConnectionEnd end) { on_async_connection_end(c, end); }},
+                          [this](Connection& c, Progress end) { on_async_connection_end(c, end); }},
       budget_(draw_budget(config_.workers)) {
   for (const Listener& listener : listeners_) listen_fds_.push_back(listener.fd);
   wake_.add(signal_fd_, WakeSet::Source::signals);
@@ -101,8 +101,8 @@ int Worker::idle_timeout_ms() const {
   auto timeout = Clock::duration::max();
   if (accept_paused_) timeout = accept_pause;
   if (log::access_log_has_pending()) timeout = std::min<Clock::duration>(timeout, log::access_flush_interval);
-  if (!park_deadlines_.empty()) {
-    timeout = std::min(timeout, std::max(park_deadlines_.front().when - Clock::now(), Clock::duration::zero()));
+  if (const auto deadline = parked_.next_deadline()) {
+    timeout = std::min(timeout, std::max(*deadline - Clock::now(), Clock::duration::zero()));
   }
   if (timeout == Clock::duration::max()) return -1;
   // Round up, so that a wait never ends just before the deadline it is for.
@@ -128,7 +128,7 @@ void Worker::wait_in_asio() {
   }
   if (io_.stopped()) io_.restart();
   Clock::duration wait = std::chrono::seconds(1);
-  if (!park_deadlines_.empty()) wait = std::min(wait, std::max(park_deadlines_.front().when - Clock::now(), Clock::duration::zero()));
+  if (const auto deadline = parked_.next_deadline()) wait = std::min(wait, std::max(*deadline - Clock::now(), Clock::duration::zero()));
   io_.run_one_for(wait);
 }
 
@@ -173,60 +173,43 @@ bool Worker::accept_one(std::size_t listener_index) {
 
 void Worker::serve(int fd) {
   auto connection = std::make_shared<Connection>(connection_context_, fd, Clock::now(), ++connections_accepted_);
-  follow(connection, connection->start());
+  follow(connection, connection->start(), false);
 }
 
-void Worker::follow(const std::shared_ptr<Connection>& connection, Progress progress) {
+void Worker::follow(const std::shared_ptr<Connection>& connection, Progress progress, bool in_wake_set) {
   switch (progress) {
-    case Progress::answered: on_connection_end(ConnectionEnd::answered); return;
-    case Progress::silent: on_connection_end(ConnectionEnd::silent); return;
-    case Progress::waiting_for_request: park(connection); break;
+    case Progress::answered:
+    case Progress::silent: on_connection_end(progress); return;
+    case Progress::waiting_for_request: park(connection, in_wake_set); break;
     case Progress::in_asio:
-      if (connection->was_parked()) wake_.remove(connection->fd());  // Asio watches it from now on
+      if (in_wake_set) wake_.remove(connection->fd());  // Asio watches it from now on
       async_connections_.emplace(connection.get(), connection);
       break;
   }
   update_accepting();
 }
 
-void Worker::park(const std::shared_ptr<Connection>& connection) {
-  const bool parked_before = connection->was_parked();
-  wake_.watch_once(connection->fd(), parked_before);
-  if (!parked_before) park_deadlines_.push_back({connection->read_deadline(), connection->fd(), connection->serial()});
-  connection->mark_parked();
-  parked_.emplace(connection->fd(), connection);
+void Worker::park(const std::shared_ptr<Connection>& connection, bool in_wake_set) {
+  wake_.watch_once(connection->fd(), in_wake_set);
+  parked_.park(connection, in_wake_set);
 }
 
 void Worker::resume_parked(int fd) {
-  const auto it = parked_.find(fd);
-  if (it == parked_.end()) return;
-  const std::shared_ptr<Connection> connection = std::move(it->second);
-  parked_.erase(it);
-  follow(connection, connection->resume());
+  if (const std::shared_ptr<Connection> connection = parked_.take(fd)) follow(connection, connection->resume(), true);
 }
 
-// Entries of connections that have moved on are dropped as soon as they reach the front, not only
-// at their deadline, so the queue stays as short as the number of connections still parked allows.
 void Worker::expire_parked(Clock::time_point now) {
-  while (!park_deadlines_.empty()) {
-    const ParkDeadline front = park_deadlines_.front();
-    const auto it = parked_.find(front.fd);
-    const bool still_parked = it != parked_.end() && it->second->serial() == front.serial;
-    if (still_parked && front.when > now) return;
-    park_deadlines_.pop_front();
-    if (!still_parked) continue;
-    const std::shared_ptr<Connection> connection = std::move(it->second);
-    parked_.erase(it);
-    follow(connection, connection->expire());
+  while (const std::shared_ptr<Connection> connection = parked_.take_expired(now)) {
+    follow(connection, connection->expire(), true);
   }
 }
 
-void Worker::on_connection_end(ConnectionEnd end) {
-  if (end == ConnectionEnd::answered) ++answered_;
+void Worker::on_connection_end(Progress end) {
+  if (end == Progress::answered) ++answered_;
   update_accepting();
 }
 
-void Worker::on_async_connection_end(Connection& connection, ConnectionEnd end) {
+void Worker::on_async_connection_end(Connection& connection, Progress end) {
   // Asio's handler holds its own reference, so erasing here does not destroy a running object.
   async_connections_.erase(&connection);
   on_connection_end(end);
@@ -318,10 +301,7 @@ void Worker::abort_connections() noexcept {
   auto connections = std::move(async_connections_);
   async_connections_.clear();
   for (auto& [key, connection] : connections) connection->abort();
-  auto parked = std::move(parked_);
-  parked_.clear();
-  park_deadlines_.clear();
-  for (auto& [fd, connection] : parked) connection->abort();
+  for (auto& [fd, connection] : parked_.take_all()) connection->abort();
 }
 
 }  // namespace pscgi::process

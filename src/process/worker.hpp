@@ -6,6 +6,7 @@
 #include "config/config.hpp"
 #include "process/connection.hpp"
 #include "process/listener.hpp"
+#include "process/parked_connections.hpp"
 #include "process/wake_set.hpp"
 
 #include <pscgi/pipeline.hpp>
@@ -14,7 +15,6 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -28,9 +28,6 @@ struct WorkerSetup {
   int master_pipe_fd;  ///< read end; EOF means the master died
   int slot;            ///< 1..workers.count
 };
-
-/// Exit status of a worker that could not start (the master stops instead of respawning forever).
-inline constexpr int worker_boot_failure = 3;
 
 class Worker {
  public:
@@ -49,13 +46,14 @@ class Worker {
   void accept_from(std::size_t listener_index);
   bool accept_one(std::size_t listener_index);
   void serve(int fd);
-  void follow(const std::shared_ptr<Connection>& connection, Progress progress);
-  void park(const std::shared_ptr<Connection>& connection);
+  /// `in_wake_set`: the connection was parked before, so its socket is still in the wake set.
+  void follow(const std::shared_ptr<Connection>& connection, Progress progress, bool in_wake_set);
+  void park(const std::shared_ptr<Connection>& connection, bool in_wake_set);
   void resume_parked(int fd);
   void expire_parked(Clock::time_point now);
   std::size_t in_flight() const noexcept { return async_connections_.size() + parked_.size(); }
-  void on_connection_end(ConnectionEnd end);
-  void on_async_connection_end(Connection& connection, ConnectionEnd end);
+  void on_connection_end(Progress end);
+  void on_async_connection_end(Connection& connection, Progress end);
   void start_accepting();
   void pause_accepting();
   void abort_connections() noexcept;
@@ -82,18 +80,7 @@ class Worker {
   bool wake_armed_ = false;
   ConnectionContext connection_context_;
   std::unordered_map<Connection*, std::shared_ptr<Connection>> async_connections_;
-  /// Connections waiting for the rest of their request, by socket, watched by the wake set.
-  std::unordered_map<int, std::shared_ptr<Connection>> parked_;
-  /// Their read deadlines in accept order (all share limits.read_timeout, so a queue is sorted);
-  /// entries of connections that have since moved on are skipped when met.
-  struct ParkDeadline {
-    Clock::time_point when;
-    int fd;
-    /// Which connection: a socket number and even a heap address are reused by the next
-    /// connection at once, so only a serial number tells them apart.
-    std::uint64_t serial;
-  };
-  std::deque<ParkDeadline> park_deadlines_;
+  ParkedConnections parked_;  ///< waiting for the rest of their request, watched by the wake set
 
   std::uint64_t budget_ = 0;  ///< 0 = unlimited
   std::uint64_t answered_ = 0;

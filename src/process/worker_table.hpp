@@ -1,6 +1,6 @@
 #pragma once
 // The master's record of its workers: which slot each pid serves, when it started, and whether it
-// has been told to stop or killed (nginx's process table with explicit state, in small).
+// has been killed (nginx's process table with explicit state, in small).
 
 #include <pscgi/exchange.hpp>
 
@@ -14,8 +14,7 @@ struct WorkerRecord {
   int slot = 0;
   pid_t pid = 0;
   Clock::time_point started_at{};
-  bool told_to_stop = false;  ///< SIGTERM sent (graceful stop)
-  bool killed = false;        ///< SIGKILL sent
+  bool killed = false;  ///< SIGKILL sent
 };
 
 class WorkerTable {

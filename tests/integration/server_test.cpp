@@ -9,6 +9,8 @@
 #include <csignal>
 #include <regex>
 #include <set>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
@@ -304,28 +306,60 @@ TEST(ServerTest, ARequestArrivingInPiecesDoesNotHoldUpOthers) {
 namespace pscgi::testing {
 namespace {
 
+// Waits until the worker has read everything written to `fd`: what a unix stream socket has sent
+// and its peer not yet read is its SIOCOUTQ. A request the worker has read only in part is one it
+// has parked.
+bool taken_by_worker(int fd) {
+  const auto limit = std::chrono::steady_clock::now() + 10s;
+  for (;;) {
+    int unread = 0;
+    if (::ioctl(fd, SIOCOUTQ, &unread) != 0) return false;
+    if (unread == 0) return true;
+    if (std::chrono::steady_clock::now() > limit) return false;
+    std::this_thread::sleep_for(50us);
+  }
+}
+
 // Connections that wait for their request are parked with a deadline. One socket number and one
 // heap address are reused by the next connection at once; an old deadline must never expire a
-// newer connection (found by the bench suite as stray 408s).
+// newer connection (found by the bench suite as stray 408s). Every connection here is seen parked
+// before its request is finished.
 TEST(ServerTest, AReusedSocketNeverInheritsAnOldDeadline) {
   TempDir dir;
+  constexpr auto read_timeout = 200ms;
   Server server(dir, "listen: unix:{socket}\nworkers: { count: 1 }\nlog: { access_log: off }\n"
                      "limits: { read_timeout: 200ms }\n");
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(900);
-  int served = 0;
-  int wrong = 0;
-  while (std::chrono::steady_clock::now() < until) {
+  const std::string request = scgi_request("GET", "/hello");
+  // Parked first and never finished, this connection heads the worker's deadline queue, so the
+  // entries of the connections after it stay queued behind it until it expires.
+  const int first = connect_unix(server.socket());
+  ASSERT_TRUE(write_all(first, request.substr(0, 3)));
+  ASSERT_TRUE(taken_by_worker(first));
+
+  // Each takes the same socket number in the worker (the one the previous one closed), leaving a
+  // stale deadline entry for it.
+  for (int i = 0; i < 20; ++i) {
     const int fd = connect_unix(server.socket());
-    ASSERT_GE(fd, 0);
-    std::this_thread::sleep_for(std::chrono::microseconds(300));  // the worker accepts and parks it
-    write_all(fd, scgi_request("GET", "/hello"));
-    const int status = parse_reply(read_until_eof(fd)).status;
+    ASSERT_TRUE(write_all(fd, request.substr(0, 3)));
+    ASSERT_TRUE(taken_by_worker(fd)) << "connection " << i << " was not parked";
+    ASSERT_TRUE(write_all(fd, request.substr(3)));
+    EXPECT_EQ(parse_reply(read_until_eof(fd)).status, 200) << "connection " << i;
     ::close(fd);
-    ++served;
-    if (status != 200) ++wrong;
   }
-  EXPECT_GT(served, 50);
-  EXPECT_EQ(wrong, 0) << "of " << served;
+
+  // Not a synchronisation: it puts the last deadline well before the next connection's, so that
+  // an expiry on the wrong deadline shows as a 408 that came too early.
+  std::this_thread::sleep_for(50ms);
+  const auto last_connected = std::chrono::steady_clock::now();
+  const int last = connect_unix(server.socket());
+  ASSERT_TRUE(write_all(last, request.substr(0, 3)));
+  ASSERT_TRUE(taken_by_worker(last));
+
+  EXPECT_EQ(parse_reply(read_until_eof(first)).status, 408);
+  EXPECT_EQ(parse_reply(read_until_eof(last)).status, 408);
+  EXPECT_GE(std::chrono::steady_clock::now() - last_connected, read_timeout) << "expired on an older deadline";
+  ::close(first);
+  ::close(last);
 }
 
 }  // namespace

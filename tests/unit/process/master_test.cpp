@@ -1,6 +1,6 @@
 #include "process/master.hpp"
 
-#include "process/worker.hpp"
+#include "process/exit_codes.hpp"
 
 #include <gtest/gtest.h>
 
