@@ -13,7 +13,7 @@ namespace {
 
 StagePtr make_stage(const std::string& name, const config::Config& config, const StageDependencies& dependencies) {
   if (name == "access_log") return make_access_log_stage();
-  if (name == "conditional") return cache::make_conditional_stage(config.cache);
+  if (name == "conditional") return cache::make_conditional_stage();
   if (name == "cache") return cache::make_cache_stage(config.cache, config.workers, dependencies.cache_generation);
   throw config::ConfigError(fmt::format("{}: pipeline: unknown stage '{}'", config.source, name));
 }

@@ -109,7 +109,7 @@ Connection::Step Connection::respond() {
   Exchange exchange(request, accepted_at_);
   context_.pipeline.run(exchange);
   answered_ = true;
-  outgoing_ = protocol::OutgoingResponse(std::move(exchange.response), exchange.extra_headers);
+  outgoing_ = protocol::OutgoingResponse::answer_to(exchange);
   return write_response();
 }
 
