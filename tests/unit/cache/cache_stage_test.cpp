@@ -242,6 +242,25 @@ TEST_F(CacheStageTest, AnEntryExpiresExactlyAtItsLifetime) {
   EXPECT_EQ(cache->counters().expirations, 1u);
 }
 
+// The rule CacheTest.EntriesExpireAfterTheirTtl (tests/integration) relies on, with its ttl: an
+// entry is fresh from the storing request's time until that time + ttl, exclusive, to the ms.
+TEST_F(CacheStageTest, ASubSecondTtlExpiresExactlyAtItsLifetime) {
+  settings.ttl = 300ms;
+  const Result stored = get(t0 + 5ms);
+  EXPECT_EQ(stored.extra_header("Cache-Status"), "pscgi; fwd=miss; stored; ttl=0");
+  EXPECT_EQ(get(t0 + 5ms).outcome, "hit");
+  const Result last_hit = get(t0 + 304ms);
+  EXPECT_EQ(last_hit.outcome, "hit");
+  EXPECT_EQ(last_hit.response.get(), stored.response.get());
+  const Result expired = get(t0 + 305ms);
+  EXPECT_EQ(expired.outcome, "stored");
+  EXPECT_NE(expired.response.get(), stored.response.get());
+  EXPECT_EQ(cache->counters().expirations, 1u);
+  EXPECT_EQ(methods_seen.size(), 2u);
+  EXPECT_EQ(get(t0 + 604ms).outcome, "hit") << "the new entry counts from its own request";
+  EXPECT_EQ(get(t0 + 605ms).outcome, "stored");
+}
+
 TEST_F(CacheStageTest, MaxTtlCapsTheResponsesOwnLifetime) {
   settings.max_ttl = 5s;
   respond = [](const Request&) { return ResponseBuilder(200).header("Cache-Control", "max-age=600").finish(); };
