@@ -1,7 +1,6 @@
 #include "pipeline/stage_registry.hpp"
 
 #include "cache/cache_generation.hpp"
-#include "config/settings.hpp"
 
 #include <gtest/gtest.h>
 
