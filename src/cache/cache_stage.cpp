@@ -3,6 +3,7 @@
 #include "cache/cache_control.hpp"
 #include "cache/cache_key.hpp"
 #include "cache/lifetime.hpp"
+#include "pipeline/exchange_internals.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -14,6 +15,9 @@
 
 namespace pscgi::cache {
 namespace {
+
+using pipeline::CacheOutcome;
+using pipeline::set_cache_outcome;
 
 std::int64_t whole_seconds(std::chrono::milliseconds d) noexcept {
   return std::chrono::duration_cast<std::chrono::seconds>(d).count();
@@ -65,7 +69,7 @@ StageResult CacheStage::on_request(Exchange& exchange) {
   const Request& request = exchange.original_request();
   if (const BypassReason reason = request_bypass_reason(request, settings_); reason != BypassReason::none) {
     ++counters_.bypasses[static_cast<std::size_t>(reason)];
-    exchange.cache_outcome = "bypass";
+    set_cache_outcome(exchange, CacheOutcome::bypass);
     if (settings_.debug_headers)
       add_debug_headers(exchange, fmt::format("pscgi; fwd=bypass; detail={}", to_string(reason)));
     return StageResult::pass;
@@ -74,11 +78,10 @@ StageResult CacheStage::on_request(Exchange& exchange) {
   const TimePoint now = exchange.accepted_at();
   const CacheEntry* entry = find_entry(request, now);
   sync_store_counters();
-  const bool head = request.method() == "HEAD";
   if (entry && entry->fresh_at(now)) {
     ++counters_.hits;
-    exchange.cache_outcome = "hit";
-    exchange.response = head ? entry->response()->without_body() : entry->response();
+    set_cache_outcome(exchange, CacheOutcome::hit);
+    exchange.response = entry->response();
     if (settings_.debug_headers) {
       const auto ttl = std::chrono::duration_cast<std::chrono::milliseconds>(entry->expires() - now);
       add_debug_headers(exchange, fmt::format("pscgi; hit; ttl={}", whole_seconds(ttl)));
@@ -86,16 +89,17 @@ StageResult CacheStage::on_request(Exchange& exchange) {
     return StageResult::answered;
   }
   ++counters_.misses;
-  exchange.cache_outcome = "miss";
-  // A HEAD is answered from the GET entry, so its miss fetches the whole GET to fill that entry.
-  if (head) exchange.replace_request(request.with_method("GET"));
+  set_cache_outcome(exchange, CacheOutcome::miss);
+  // A HEAD is answered from the GET entry, so its miss fetches the whole GET to fill that entry. The
+  // client still gets the head only: that is decided where the answer is written.
+  if (request.method() == "HEAD") exchange.replace_request(request.with_method("GET"));
   return StageResult::pass;
 }
 
 void CacheStage::on_response(Exchange& exchange) {
   if (!settings_.enabled) return;
   // on_request already judged the request: only a miss has anything to store.
-  if (exchange.cache_outcome != "miss") return;
+  if (pipeline::cache_outcome(exchange) != CacheOutcome::miss) return;
   const TimePoint now = exchange.accepted_at();
   const ResponsePtr response = exchange.response;
   if (!response) return;  // the pipeline could not even allocate its 500
@@ -106,9 +110,6 @@ void CacheStage::on_response(Exchange& exchange) {
   }
   store_response(exchange, response, now);
   sync_store_counters();
-  if (exchange.original_request().method() == "HEAD" && !response->body().empty()) {
-    exchange.response = response->without_body();
-  }
 }
 
 void CacheStage::follow_generation() {
@@ -137,8 +138,8 @@ bool CacheStage::serve_stale(Exchange& exchange, TimePoint now) {
   const CacheEntry* entry = find_entry(request, now);
   if (!entry || !entry->stale_at(now)) return false;
   ++counters_.stale_hits;
-  exchange.cache_outcome = "stale";
-  exchange.response = request.method() == "HEAD" ? entry->response()->without_body() : entry->response();
+  set_cache_outcome(exchange, CacheOutcome::stale);
+  exchange.response = entry->response();
   if (settings_.debug_headers) add_debug_headers(exchange, "pscgi; hit; fwd=stale; detail=stale-if-error");
   return true;
 }
@@ -162,7 +163,7 @@ void CacheStage::store_response(Exchange& exchange, const ResponsePtr& response,
   }
   if (refusal == StoreRefusal::none) {
     ++counters_.stores;
-    exchange.cache_outcome = "stored";
+    set_cache_outcome(exchange, CacheOutcome::stored);
     if (settings_.debug_headers)
       add_debug_headers(exchange, fmt::format("pscgi; fwd=miss; stored; ttl={}", whole_seconds(lifetime)));
     return;

@@ -57,7 +57,10 @@ struct CacheStageHooks {
 std::size_t default_max_entries(const config::WorkerSettings& workers) noexcept;
 
 /// The cache stage. Its time is Exchange::accepted_at() (the steady clock): pass a fake one in
-/// tests. The key, the bypass rules and HEAD handling all read Exchange::original_request().
+/// tests. The key and the bypass rules read Exchange::original_request(). It answers HEAD with the
+/// stored GET response itself, and runs a HEAD miss as GET (Exchange::replace_request) so that the
+/// full response is stored; the body is left out where the answer is written, not here.
+/// What it did is left on the exchange as a pipeline::CacheOutcome.
 class CacheStage final : public Stage {
  public:
   CacheStage(const config::CacheSettings& settings, const config::WorkerSettings& workers,

@@ -13,17 +13,9 @@ void ConditionalStage::on_response(Exchange& exchange) {
   // The client's method, not a HEAD the cache turned into GET for the application.
   const Request& request = exchange.original_request();
   const ResponsePtr& response = exchange.response;
-  if (!response) return;
-  if (is_not_modified(request, *response)) {
-    exchange.response = make_not_modified(*response);
-  } else if (request.method() == "HEAD" && !response->body().empty()) {
-    exchange.response = response->without_body();
-  }
+  if (response && is_not_modified(request, *response)) exchange.response = make_not_modified(*response);
 }
 
-StagePtr make_conditional_stage(const config::CacheSettings& settings) {
-  (void)settings;
-  return std::make_unique<ConditionalStage>();
-}
+StagePtr make_conditional_stage() { return std::make_unique<ConditionalStage>(); }
 
 }  // namespace pscgi::cache

@@ -66,6 +66,10 @@ struct CacheSettings {
   Duration stale_if_error = Duration::zero();        ///< serve an expired entry this long when the app fails
 };
 
+/// The stage names `pipeline:` accepts, in the order of the default pipeline. They come from the
+/// stage registry (src/pipeline/stage_registry.hpp), which also makes the stages.
+const std::vector<std::string>& known_stage_names();
+
 struct Config {
   std::vector<ListenAddress> listen;  ///< at least one
   mode_t socket_mode = 0660;
@@ -74,8 +78,8 @@ struct Config {
   WorkerSettings workers;
   Limits limits;
   LogSettings log;
-  /// The stages before the app, outermost first (`pipeline:`); known: access_log, conditional, cache.
-  std::vector<std::string> stages = {"access_log", "conditional", "cache"};
+  /// The stages before the app, outermost first (`pipeline:`). Default: every known stage.
+  std::vector<std::string> stages = known_stage_names();
   CacheSettings cache;
   AppSettings app{"demo", {}};
   std::string source;  ///< the file it came from, for messages

@@ -3,6 +3,7 @@
 #include "config/listen_address.hpp"
 #include "config/setting_kinds.hpp"
 #include "config/special_settings.hpp"
+#include "pipeline/stage_registry.hpp"
 
 #include <fmt/format.h>
 
@@ -19,6 +20,16 @@ constexpr std::uint64_t kKiB = 1024;
 constexpr std::uint64_t kMiB = 1024 * kKiB;
 constexpr std::uint64_t kGiB = 1024 * kMiB;
 constexpr auto kMonth = hours(30 * 24);
+
+// The sentence on each stage comes from its registry entry, so a stage is documented where it is added.
+std::string pipeline_doc() {
+  std::string stages;
+  for (const pipeline::StageEntry& stage : pipeline::stage_registry()) {
+    stages += fmt::format("{}`{}` {}", stages.empty() ? "" : "; ", stage.name, stage.doc);
+  }
+  return "The stages a request passes through before the app, outermost first: a stage sees the request "
+         "before the stages after it and the response after them. " + stages + ". With `[]` the app alone answers.";
+}
 
 std::vector<Setting> top_level_settings() {
   return {
@@ -39,12 +50,7 @@ std::vector<Setting> top_level_settings() {
       pid_file_setting("pid_file",
                        "File the master writes its process id to, for init scripts and log rotation. `~` (the "
                        "default): no pid file."),
-      pipeline_setting("pipeline",
-                       "The stages a request passes through before the app, outermost first: a stage sees the "
-                       "request before the stages after it and the response after them. `access_log` writes one "
-                       "line per request to `log.access_log`; `conditional` answers `If-None-Match` and "
-                       "`If-Modified-Since` with 304 Not Modified; `cache` is the response cache configured under "
-                       "`cache`. With `[]` the app alone answers."),
+      pipeline_setting("pipeline", pipeline_doc()),
   };
 }
 
@@ -243,7 +249,11 @@ const std::vector<Relation>& settings_relations() {
 }
 
 const std::vector<std::string>& known_stage_names() {
-  static const std::vector<std::string> names{"access_log", "conditional", "cache"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> all;
+    for (const pipeline::StageEntry& stage : pipeline::stage_registry()) all.emplace_back(stage.name);
+    return all;
+  }();
   return names;
 }
 

@@ -62,7 +62,4 @@ struct Relation {
 
 const std::vector<Relation>& settings_relations();
 
-/// The pipeline stage names the loader accepts, in their default order.
-const std::vector<std::string>& known_stage_names();
-
 }  // namespace pscgi::config

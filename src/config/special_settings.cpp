@@ -115,7 +115,7 @@ Setting pipeline_setting(std::string path, std::string doc) {
       if (std::find(known.begin(), known.end(), name) == known.end()) {
         item.fail(fmt::format("unknown stage \"{}\": the stages are {}", name, fmt::join(known, ", ")));
       }
-      // Inside the cache, conditional would hand it 304s and bodiless HEAD answers to store.
+      // Inside the cache, conditional would hand it 304s to store.
       if (name == "conditional" && seen_cache) item.fail("conditional must come before cache (it answers from what the cache sends out)");
       seen_cache = seen_cache || name == "cache";
     });

@@ -1,6 +1,8 @@
 #include "pipeline/access_log_stage.hpp"
 
 #include "log/logging.hpp"
+#include "pipeline/exchange_internals.hpp"
+#include "protocol/outgoing_response.hpp"
 
 namespace pscgi::pipeline {
 namespace {
@@ -14,11 +16,10 @@ class AccessLogStage final : public Stage {
   void on_response(Exchange& exchange) override {
     if (!log::access_log_enabled()) return;
     const Request& request = exchange.original_request();
-    std::size_t bytes = exchange.response->wire().size();
-    for (const Header& h : exchange.extra_headers) bytes += h.name.size() + h.value.size() + 4;
-    log::write_access({request.remote_addr(), request.method(), request.uri(), exchange.response->status(), bytes,
+    log::write_access({request.remote_addr(), request.method(), request.uri(), exchange.response->status(),
+                       protocol::OutgoingResponse::size_of(exchange),
                        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - exchange.accepted_at()),
-                       exchange.cache_outcome});
+                       to_string(cache_outcome(exchange))});
   }
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 // The outermost core stage: writes the access-log line for every request that went through the
-// pipeline, with the response as the client gets it (after 304s and HEAD answers are made).
+// pipeline, with the response as the client gets it: after the 304s are made, and counting the
+// bytes the connection writes (the head only, for HEAD).
 
 #include <pscgi/stage.hpp>
 

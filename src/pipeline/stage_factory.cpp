@@ -1,9 +1,5 @@
 #include "pipeline/stage_factory.hpp"
 
-#include "cache/cache_stage.hpp"
-#include "cache/conditional_stage.hpp"
-#include "pipeline/access_log_stage.hpp"
-
 #include <fmt/format.h>
 
 #include <stdexcept>
@@ -12,9 +8,7 @@ namespace pscgi::pipeline {
 namespace {
 
 StagePtr make_stage(const std::string& name, const config::Config& config, const StageDependencies& dependencies) {
-  if (name == "access_log") return make_access_log_stage();
-  if (name == "conditional") return cache::make_conditional_stage(config.cache);
-  if (name == "cache") return cache::make_cache_stage(config.cache, config.workers, dependencies.cache_generation);
+  if (const StageEntry* entry = find_stage(name)) return entry->make(config, dependencies);
   throw config::ConfigError(fmt::format("{}: pipeline: unknown stage '{}'", config.source, name));
 }
 

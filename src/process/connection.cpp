@@ -120,7 +120,7 @@ Step Connection::handle() {
       const Request request = parser_.take_request();
       Exchange exchange(request, accepted_at_);
       context_.pipeline.run(exchange);
-      outgoing_ = protocol::OutgoingResponse(std::move(exchange.response), exchange.extra_headers);
+      outgoing_ = protocol::OutgoingResponse::answer_to(exchange);
       return Step::writing;
     }
     case protocol::ScgiParser::State::failed:

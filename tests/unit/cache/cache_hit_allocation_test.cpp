@@ -3,6 +3,8 @@
 
 #include "cache/cache_stage.hpp"
 
+#include "pipeline/exchange_internals.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -42,14 +44,14 @@ TEST(CacheHitAllocationTest, AWarmHitAllocatesNothing) {
     ASSERT_EQ(stage.on_request(miss), StageResult::pass);
     miss.response = ResponseBuilder(200).body(std::string(10000, 'b')).finish();
     stage.on_response(miss);
-    ASSERT_EQ(miss.cache_outcome, "stored");
+    ASSERT_EQ(pipeline::cache_outcome(miss), pipeline::CacheOutcome::stored);
   }
   Exchange hit(request, t0);
   counting = true;
   const StageResult result = stage.on_request(hit);
   counting = false;
   ASSERT_EQ(result, StageResult::answered);
-  EXPECT_EQ(hit.cache_outcome, "hit");
+  EXPECT_EQ(pipeline::cache_outcome(hit), pipeline::CacheOutcome::hit);
   EXPECT_EQ(allocations, 0u);
 }
 

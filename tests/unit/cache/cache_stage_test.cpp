@@ -1,6 +1,8 @@
 #include "cache/cache_stage.hpp"
 
+#include "pipeline/exchange_internals.hpp"
 #include "unit/cache/scripted_app.hpp"
+#include "unit/protocol/received_answer.hpp"
 
 #include <pscgi/pipeline.hpp>
 
@@ -31,9 +33,10 @@ using test_support::ScriptedApp;
 const TimePoint t0 = TimePoint{} + hours(1000);
 
 struct Result {
-  ResponsePtr response;
+  ResponsePtr response;  ///< what the pipeline handed on
   std::string outcome;
   std::vector<Header> extra;
+  protocol::test_support::ReceivedAnswer received;  ///< what the client gets (HEAD is decided there)
 
   std::string extra_header(std::string_view name) const {
     std::string value;
@@ -80,7 +83,9 @@ struct CacheStageTest : ::testing::Test {
     const Request request = Request::from_variables(headers);
     Exchange exchange(request, at);
     pipeline->run(exchange);
-    return {exchange.response, std::string(exchange.cache_outcome), exchange.extra_headers};
+    Result result{exchange.response, std::string(to_string(pipeline::cache_outcome(exchange))), exchange.extra_headers, {}};
+    result.received = protocol::test_support::receive(exchange);
+    return result;
   }
   Result get(TimePoint at, Vars headers = {}) { return send(at, std::move(headers)); }
 };
@@ -116,9 +121,11 @@ TEST_F(CacheStageTest, HeadIsAnsweredFromTheGetEntryWithoutBody) {
   const Result full = get(t0);
   const Result head = send(t0, {}, "HEAD");
   EXPECT_EQ(head.outcome, "hit");
-  EXPECT_NE(head.response.get(), full.response.get());
-  EXPECT_EQ(head.response->wire_head(), full.response->wire_head());
-  EXPECT_EQ(head.response->body(), "");
+  // No bodiless copy: the stage hands on the entry itself, and the client receives its head.
+  EXPECT_EQ(head.response.get(), full.response.get());
+  EXPECT_TRUE(head.received.head.starts_with(full.response->wire_head())) << head.received.head;
+  EXPECT_EQ(head.received.body, "");
+  EXPECT_EQ(full.response->body(), "body of /page");
   EXPECT_EQ(methods_seen, std::vector<std::string>{"GET"});
 }
 
@@ -126,11 +133,12 @@ TEST_F(CacheStageTest, AHeadMissRunsTheApplicationAsGetAndStoresTheFullResponse)
   const Result head = send(t0, {}, "HEAD");
   EXPECT_EQ(methods_seen, std::vector<std::string>{"GET"});
   EXPECT_EQ(head.outcome, "stored");
-  EXPECT_EQ(head.response->body(), "");
-  EXPECT_EQ(head.response->header("Content-Length"), "13");
+  EXPECT_EQ(head.received.body, "");
+  EXPECT_EQ(head.received.header("Content-Length"), "13");
   const Result full = get(t0);
   EXPECT_EQ(full.outcome, "hit");
   EXPECT_EQ(full.response->body(), "body of /page");
+  EXPECT_EQ(full.response.get(), head.response.get()) << "what was stored is what the HEAD was answered from";
   EXPECT_EQ(methods_seen.size(), 1u);
 }
 
@@ -140,7 +148,7 @@ TEST_F(CacheStageTest, AGetWithABodyIsLookedUp) {
       {{"REQUEST_METHOD", "GET"}, {"REQUEST_URI", "/page"}, {"HTTP_HOST", "example.com"}}, "a body");
   Exchange exchange(with_body, t0);
   pipeline->run(exchange);
-  EXPECT_EQ(exchange.cache_outcome, "hit");
+  EXPECT_EQ(to_string(pipeline::cache_outcome(exchange)), "hit");
 }
 
 TEST_F(CacheStageTest, VaryStoresOneVariantPerValueOfTheNamedHeaders) {
@@ -234,6 +242,25 @@ TEST_F(CacheStageTest, AnEntryExpiresExactlyAtItsLifetime) {
   EXPECT_EQ(cache->counters().expirations, 1u);
 }
 
+// The rule CacheTest.EntriesExpireAfterTheirTtl (tests/integration) relies on, with its ttl: an
+// entry is fresh from the storing request's time until that time + ttl, exclusive, to the ms.
+TEST_F(CacheStageTest, ASubSecondTtlExpiresExactlyAtItsLifetime) {
+  settings.ttl = 300ms;
+  const Result stored = get(t0 + 5ms);
+  EXPECT_EQ(stored.extra_header("Cache-Status"), "pscgi; fwd=miss; stored; ttl=0");
+  EXPECT_EQ(get(t0 + 5ms).outcome, "hit");
+  const Result last_hit = get(t0 + 304ms);
+  EXPECT_EQ(last_hit.outcome, "hit");
+  EXPECT_EQ(last_hit.response.get(), stored.response.get());
+  const Result expired = get(t0 + 305ms);
+  EXPECT_EQ(expired.outcome, "stored");
+  EXPECT_NE(expired.response.get(), stored.response.get());
+  EXPECT_EQ(cache->counters().expirations, 1u);
+  EXPECT_EQ(methods_seen.size(), 2u);
+  EXPECT_EQ(get(t0 + 604ms).outcome, "hit") << "the new entry counts from its own request";
+  EXPECT_EQ(get(t0 + 605ms).outcome, "stored");
+}
+
 TEST_F(CacheStageTest, MaxTtlCapsTheResponsesOwnLifetime) {
   settings.max_ttl = 5s;
   respond = [](const Request&) { return ResponseBuilder(200).header("Cache-Control", "max-age=600").finish(); };
@@ -306,7 +333,7 @@ TEST_F(CacheStageTest, StaleIfErrorServesTheExpiredEntryWhenTheApplicationFails)
   EXPECT_EQ(stale.response.get(), fresh.response.get());
   EXPECT_EQ(stale.extra_header("Cache-Status"), "pscgi; hit; fwd=stale; detail=stale-if-error");
   EXPECT_EQ(stale.extra_header("X-Pscgi-Worker"), "4242");
-  EXPECT_EQ(send(t0 + 20s, {}, "HEAD").response->body(), "");
+  EXPECT_EQ(send(t0 + 20s, {}, "HEAD").received.body, "");
   EXPECT_EQ(send(t0 + 20s, {}, "HEAD").outcome, "stale");
   const Result too_late = get(t0 + 40s);
   EXPECT_EQ(too_late.response->status(), 500);
