@@ -51,8 +51,9 @@ std::vector<Setting> top_level_settings() {
 std::vector<Setting> worker_settings() {
   return {
       section_setting("workers",
-                      "The worker processes the master forks. Each worker serves one connection at a time; the "
-                      "master keeps their number at `count`, replacing any that exits."),
+                      "The worker processes the master forks. Each worker is one thread that runs one request at a "
+                      "time; connections whose request is still arriving wait parked meanwhile, so a slow client "
+                      "does not hold a worker. The master keeps their number at `count`, replacing any that exits."),
       integer_setting(
           "workers.count", [](auto& c) -> auto& { return c.workers.count; }, 1, 1024,
           "Number of worker processes. A start: the number of CPU cores, more when the app spends its "
