@@ -13,12 +13,11 @@
 
 namespace pscgi {
 
-using Clock = std::chrono::steady_clock;
-
 /// One request/response exchange. The connection owns it; stages read and fill it.
 class Exchange {
  public:
-  explicit Exchange(const Request& request, Clock::time_point accepted_at = Clock::now())
+  explicit Exchange(const Request& request,
+                    std::chrono::steady_clock::time_point accepted_at = std::chrono::steady_clock::now())
       : original_(&request), current_(&request), accepted_at_(accepted_at) {}
   Exchange(const Exchange&) = delete;
   Exchange& operator=(const Exchange&) = delete;
@@ -47,13 +46,13 @@ class Exchange {
   /// no cache stage ran.
   std::string_view cache_outcome = "-";
 
-  Clock::time_point accepted_at() const noexcept { return accepted_at_; }
+  std::chrono::steady_clock::time_point accepted_at() const noexcept { return accepted_at_; }
 
  private:
   const Request* original_;
   const Request* current_;
   std::optional<Request> replaced_;
-  Clock::time_point accepted_at_;
+  std::chrono::steady_clock::time_point accepted_at_;
 };
 
 }  // namespace pscgi

@@ -4,6 +4,7 @@
 // at once, runs the pipeline, writes the answer and closes — the same system calls as the ideal
 // responder. Only when a read or write would block does it hand itself to Asio, with deadlines.
 
+#include "pipeline/clock.hpp"
 #include "protocol/outgoing_response.hpp"
 #include "protocol/scgi_parser.hpp"
 
