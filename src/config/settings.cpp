@@ -3,6 +3,7 @@
 #include "config/listen_address.hpp"
 #include "config/setting_kinds.hpp"
 #include "config/special_settings.hpp"
+#include "config/units.hpp"
 
 #include <fmt/format.h>
 
@@ -15,9 +16,6 @@ using std::chrono::hours;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr std::uint64_t kKiB = 1024;
-constexpr std::uint64_t kMiB = 1024 * kKiB;
-constexpr std::uint64_t kGiB = 1024 * kMiB;
 constexpr auto kMonth = hours(30 * 24);
 
 std::vector<Setting> top_level_settings() {

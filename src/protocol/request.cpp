@@ -1,5 +1,7 @@
 #include <pscgi/request.hpp>
 
+#include "protocol/http_fields.hpp"
+
 #include <array>
 #include <cstring>
 #include <stdexcept>
@@ -110,14 +112,7 @@ std::optional<std::string_view> Request::find(std::string_view name) const noexc
 }
 
 std::optional<std::string_view> Request::header(std::string_view http_name) const {
-  std::string cgi_name = "HTTP_";
-  cgi_name.reserve(5 + http_name.size());
-  for (char c : http_name) {
-    if (c == '-') c = '_';
-    else if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    cgi_name.push_back(c);
-  }
-  return find(cgi_name);
+  return find(protocol::cgi_header_name(http_name));
 }
 
 std::string_view Request::host() const noexcept {

@@ -1,5 +1,7 @@
 #include <pscgi/response.hpp>
 
+#include "protocol/http_fields.hpp"
+
 #include <fmt/format.h>
 #include <xxhash.h>
 
@@ -9,21 +11,8 @@
 namespace pscgi {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-bool is_token_char(char c) noexcept {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
+using protocol::iequals;
+using protocol::is_token_char;
 
 // A header that could smuggle a line break would let an application (or a client echoed by one)
 // inject headers or a second response, so finish() refuses it.

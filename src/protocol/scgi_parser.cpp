@@ -1,5 +1,7 @@
 #include "protocol/scgi_parser.hpp"
 
+#include "protocol/http_fields.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -38,8 +40,6 @@ std::uint32_t name_hash(std::string_view name) noexcept {
 }
 constexpr std::string_view content_length_name = "CONTENT_LENGTH";
 constexpr std::string_view scgi_name = "SCGI";
-
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
 // Peer bytes end up in log lines: escape what is not printable ASCII and keep it short.
 std::string printable(std::string_view text) {
@@ -122,7 +122,7 @@ std::size_t ScgiParser::feed_length(std::string_view bytes) {
         fail(ScgiError::missing_colon, fmt::format("the header netstring length {} is followed by '{}', not ':'",
                                                    block_length_, printable(c)));
       } else {
-        const bool looks_like_http = c >= 'A' && c <= 'Z';
+        const bool looks_like_http = is_upper(c);
         fail(ScgiError::bad_length,
              fmt::format("a request must start with the decimal length of its header netstring, not '{}'{}",
                          printable(c), looks_like_http ? " (HTTP? nginx needs scgi_pass, not proxy_pass)" : ""));
