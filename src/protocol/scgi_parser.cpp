@@ -374,7 +374,7 @@ std::size_t ScgiParser::body_bytes_missing() const noexcept {
 
 Request ScgiParser::take_request() {
   if (state_ != State::complete) throw std::logic_error("ScgiParser::take_request: the request is not complete");
-  Request request(std::move(storage_), std::move(slots_), std::move(body_));
+  Request request = RequestStorage::make_request(std::move(storage_), std::move(slots_), std::move(body_));
   reset();
   return request;
 }

@@ -4,6 +4,7 @@
 /// connection feeds it the bytes it reads, in pieces of any size, and takes the Request when the
 /// parser says it is complete. docs/protocol.md says what is accepted and rejected.
 
+#include "protocol/request_storage.hpp"
 #include "protocol/scgi_error.hpp"
 
 #include <pscgi/request.hpp>
