@@ -17,7 +17,8 @@ class RequestStorage {
   using Slot = Request::Slot;
 
   /// `storage` holds the bytes every slot points into; `slots` are in the order the variables came.
-  static Request make_request(std::string storage, std::vector<Slot> slots, std::string body) {
+  /// Taken by rvalue reference so that each buffer is moved once, straight into the Request.
+  static Request make_request(std::string&& storage, std::vector<Slot>&& slots, std::string&& body) {
     return Request(std::move(storage), std::move(slots), std::move(body));
   }
 };
