@@ -17,6 +17,8 @@ void append_variable(std::string& out, std::string_view name, std::string_view v
   out.push_back('\0');
 }
 
+// pscgi-load builds without the pscgi library (see bench/CMakeLists.txt), so it keeps its own copy
+// of trim_ows() of src/protocol/http_fields.hpp (one that trims any whitespace).
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
@@ -42,6 +44,8 @@ void set_header(std::vector<std::pair<std::string, std::string>>& headers, std::
   headers.emplace_back(std::move(name), std::move(value));
 }
 
+// pscgi-load builds without the pscgi library (see bench/CMakeLists.txt), so it keeps its own copy
+// of cgi_header_name() of src/protocol/http_fields.hpp.
 std::string http_variable_name(std::string_view header_name) {
   std::string name = "HTTP_";
   for (char c : header_name) {

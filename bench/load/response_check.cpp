@@ -6,6 +6,8 @@
 namespace pscgi::load {
 namespace {
 
+// pscgi-load builds without the pscgi library (see bench/CMakeLists.txt), so it keeps its own copy
+// of these helpers of src/protocol/http_fields.hpp.
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {

@@ -4,6 +4,7 @@
 // steps between recv() and sendmsg() split into three functions a profiler can tell apart.
 
 #include "config/config.hpp"
+#include "pipeline/clock.hpp"
 #include "protocol/scgi_parser.hpp"
 
 #include <pscgi/exchange.hpp>

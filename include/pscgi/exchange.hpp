@@ -12,8 +12,6 @@
 
 namespace pscgi {
 
-using Clock = std::chrono::steady_clock;
-
 namespace pipeline {
 // The server's own stages keep state on the exchange that is not part of this API; these are
 // defined in src/pipeline/exchange_internals.hpp.
@@ -24,7 +22,8 @@ struct ExchangeInternals;
 /// One request/response exchange. The connection owns it; stages read and fill it.
 class Exchange {
  public:
-  explicit Exchange(const Request& request, Clock::time_point accepted_at = Clock::now())
+  explicit Exchange(const Request& request,
+                    std::chrono::steady_clock::time_point accepted_at = std::chrono::steady_clock::now())
       : original_(&request), current_(&request), accepted_at_(accepted_at) {}
   Exchange(const Exchange&) = delete;
   Exchange& operator=(const Exchange&) = delete;
@@ -51,13 +50,13 @@ class Exchange {
   /// response that may be shared with the cache.
   std::vector<Header> extra_headers;
 
-  Clock::time_point accepted_at() const noexcept { return accepted_at_; }
+  std::chrono::steady_clock::time_point accepted_at() const noexcept { return accepted_at_; }
 
  private:
   const Request* original_;
   const Request* current_;
   std::optional<Request> replaced_;
-  Clock::time_point accepted_at_;
+  std::chrono::steady_clock::time_point accepted_at_;
   friend struct pipeline::ExchangeInternals;
   pipeline::CacheOutcome cache_outcome_{};  ///< what the cache did, for the access log
 };

@@ -18,8 +18,6 @@ class Pipeline {
   explicit Pipeline(std::vector<StagePtr> stages) : stages_(std::move(stages)) {}
 
   void append(StagePtr stage) { stages_.push_back(std::move(stage)); }
-  /// Puts a stage in front of the others (the outermost position).
-  void prepend(StagePtr stage);
 
   /// Passes the exchange through the chain. Afterwards exchange.response is always set.
   void run(Exchange& exchange) noexcept;
@@ -28,7 +26,6 @@ class Pipeline {
   void on_worker_exit() noexcept;
 
   std::size_t size() const noexcept { return stages_.size(); }
-  const Stage& stage(std::size_t index) const { return *stages_.at(index); }
 
  private:
   std::size_t run_inward(Exchange& exchange) noexcept;

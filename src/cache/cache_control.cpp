@@ -1,11 +1,17 @@
 #include "cache/cache_control.hpp"
 
-#include "cache/header_fields.hpp"
+#include "protocol/http_fields.hpp"
 
 #include <algorithm>
 #include <cstdint>
 
 namespace pscgi::cache {
+
+using protocol::for_each_list_member;
+using protocol::for_each_response_list_member;
+using protocol::iequals;
+using protocol::trim_ows;
+
 namespace {
 
 // RFC 9111 section 1.2.2: the value a cache must use when delta-seconds overflows.

@@ -12,8 +12,7 @@ namespace pscgi::cache {
 
 /// A std::atomic<std::uint64_t> in a MAP_SHARED | MAP_ANONYMOUS page. Create it in the master before
 /// forking: the children inherit the same page, so a bump in any process is seen in all of them.
-/// It works across processes only because the atomic is lock-free (checked at compile time), and it
-/// is safe to bump() from a signal handler for the same reason.
+/// It works across processes only because the atomic is lock-free (checked at compile time).
 class CacheGeneration {
  public:
   /// Maps the shared page. Throws std::system_error naming mmap when that fails.

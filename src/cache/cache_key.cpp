@@ -1,11 +1,16 @@
 #include "cache/cache_key.hpp"
 
 #include "cache/cacheability.hpp"
-#include "cache/header_fields.hpp"
+#include "protocol/http_fields.hpp"
 
 #include <algorithm>
 
 namespace pscgi::cache {
+
+using protocol::cgi_header_name;
+using protocol::for_each_response_list_member;
+using protocol::to_lower;
+
 namespace {
 
 constexpr char separator = '\0';
@@ -22,7 +27,7 @@ void build_primary_key(std::string& key, const Request& request) {
   key.reserve(method.size() + host.size() + uri.size() + 2);
   key += method;
   key += separator;
-  for (char c : host) key += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  for (const char c : host) key += to_lower(c);
   key += separator;
   key += uri;
 }

@@ -2,11 +2,14 @@
 
 #include <charconv>
 
-#include "cache/header_fields.hpp"
+#include "protocol/http_fields.hpp"
 
 #include <algorithm>
 
 namespace pscgi::cache {
+
+using protocol::for_each_response_list_member;
+using protocol::trim_ows;
 
 std::string_view to_string(BypassReason reason) noexcept {
   switch (reason) {

@@ -1,12 +1,15 @@
 #include "cache/http_date.hpp"
 
-#include "cache/header_fields.hpp"
+#include "protocol/http_fields.hpp"
 
 #include <fmt/format.h>
 
 #include <array>
 
 namespace pscgi::cache {
+
+using protocol::trim_ows;
+
 namespace {
 
 constexpr std::array<std::string_view, 7> short_days = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};

@@ -4,7 +4,8 @@
 /// first. Modelled on h2o's cache: values are reference-counted and immutable (ResponsePtr), every
 /// call that depends on time takes `now`, and nothing here reads a clock.
 
-#include <pscgi/exchange.hpp>
+#include "pipeline/clock.hpp"
+
 #include <pscgi/response.hpp>
 
 #include <cstdint>

@@ -1,11 +1,16 @@
 #include "cache/validators.hpp"
 
-#include "cache/header_fields.hpp"
 #include "cache/http_date.hpp"
+#include "protocol/http_fields.hpp"
 
 #include <array>
 
 namespace pscgi::cache {
+
+using protocol::for_each_list_member;
+using protocol::iequals;
+using protocol::trim_ows;
+
 namespace {
 
 // etagc = %x21 / %x23-7E / obs-text: visible characters but the double quote, and bytes >= 0x80.

@@ -1,5 +1,7 @@
 #include "config/listen_address.hpp"
 
+#include "protocol/http_fields.hpp"
+
 #include <fmt/format.h>
 
 #include <arpa/inet.h>
@@ -48,8 +50,7 @@ bool looks_like_ipv4(std::string_view host) { return host.find_first_not_of("012
 
 bool is_host_name(std::string_view host) {
   for (char c : host) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
-    if (!ok) return false;
+    if (!protocol::is_alnum(c) && c != '-' && c != '.') return false;
   }
   return !host.empty() && host.front() != '-' && host.front() != '.';
 }

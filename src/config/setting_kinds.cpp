@@ -1,5 +1,7 @@
 #include "config/setting_kinds.hpp"
 
+#include "protocol/http_fields.hpp"
+
 #include <fmt/format.h>
 
 #include <initializer_list>
@@ -9,7 +11,7 @@ namespace pscgi::config {
 namespace {
 
 bool is_plain_char(char c, bool first) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  if (protocol::is_alnum(c)) return true;
   if (c == '/' || c == '_' || c == '.') return true;
   return !first && (c == ':' || c == '@' || c == '+' || c == '=' || c == '-');
 }
@@ -17,8 +19,7 @@ bool is_plain_char(char c, bool first) {
 // Plain scalars that YAML 1.1 or 1.2 readers take for null or a boolean; pscgi reads them as text,
 // but describe_config() output should mean the same to any reader.
 bool is_reserved_word(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  const std::string lower = protocol::to_lower(text);
   for (std::string_view word : {"null", "true", "false", "yes", "no", "on", "off", "y", "n"}) {
     if (lower == word) return true;
   }

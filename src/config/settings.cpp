@@ -4,6 +4,7 @@
 #include "config/setting_kinds.hpp"
 #include "config/special_settings.hpp"
 #include "pipeline/stage_registry.hpp"
+#include "config/units.hpp"
 
 #include <fmt/format.h>
 
@@ -16,9 +17,6 @@ using std::chrono::hours;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr std::uint64_t kKiB = 1024;
-constexpr std::uint64_t kMiB = 1024 * kKiB;
-constexpr std::uint64_t kGiB = 1024 * kMiB;
 constexpr auto kMonth = hours(30 * 24);
 
 // The sentence on each stage comes from its registry entry, so a stage is documented where it is added.
@@ -57,8 +55,9 @@ std::vector<Setting> top_level_settings() {
 std::vector<Setting> worker_settings() {
   return {
       section_setting("workers",
-                      "The worker processes the master forks. Each worker serves one connection at a time; the "
-                      "master keeps their number at `count`, replacing any that exits."),
+                      "The worker processes the master forks. Each worker is one thread that runs one request at a "
+                      "time; connections whose request is still arriving wait parked meanwhile, so a slow client "
+                      "does not hold a worker. The master keeps their number at `count`, replacing any that exits."),
       integer_setting(
           "workers.count", [](auto& c) -> auto& { return c.workers.count; }, 1, 1024,
           "Number of worker processes. A start: the number of CPU cores, more when the app spends its "

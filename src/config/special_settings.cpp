@@ -3,6 +3,7 @@
 #include "config/listen_address.hpp"
 #include "config/setting_kinds.hpp"
 #include "config/units.hpp"
+#include "protocol/http_fields.hpp"
 
 #include <fmt/format.h>
 
@@ -28,22 +29,11 @@ std::vector<std::string> unique_names(const Field& field, std::string_view expec
   return names;
 }
 
-bool is_token_char(char c) {
-  // RFC 9110 tchar, which is also what RFC 6265 allows in a cookie name.
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
 bool is_upper_method(std::string_view name) {
-  if (name.empty() || name.front() < 'A' || name.front() > 'Z') return false;
-  return std::all_of(name.begin(), name.end(),
-                     [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'; });
-}
-
-std::string to_upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-  return out;
+  using protocol::is_digit;
+  using protocol::is_upper;
+  if (name.empty() || !is_upper(name.front())) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) { return is_upper(c) || is_digit(c) || c == '-' || c == '_'; });
 }
 
 }  // namespace
@@ -131,7 +121,7 @@ Setting bypass_cookies_setting(std::string path, std::string doc) {
     config.cache.bypass_cookies =
         unique_names(field, "a list of cookie names", [](const Field& item, const std::string& name) {
           if (name == "*") return;
-          if (name.empty() || !std::all_of(name.begin(), name.end(), is_token_char)) {
+          if (name.empty() || !std::all_of(name.begin(), name.end(), protocol::is_token_char)) {
             item.fail(fmt::format("\"{}\" is not a cookie name (letters, digits and !#$%&'*+-.^_`|~)", name));
           }
         });
@@ -145,8 +135,8 @@ Setting methods_setting(std::string path, std::string doc) {
   auto load = [](const Field& field, Config& config) {
     auto methods = unique_names(field, "a list of methods", [](const Field& item, const std::string& name) {
       if (is_upper_method(name)) return;
-      if (is_upper_method(to_upper(name)))
-        item.fail(fmt::format("methods are case-sensitive: write {}", to_upper(name)));
+      if (is_upper_method(protocol::to_upper(name)))
+        item.fail(fmt::format("methods are case-sensitive: write {}", protocol::to_upper(name)));
       item.fail(fmt::format("\"{}\" is not a method name such as GET", name));
     });
     if (methods.empty()) field.fail("needs at least one method (to turn the cache off, set cache.enabled: false)");

@@ -1,5 +1,7 @@
 #include "config/units.hpp"
 
+#include "protocol/http_fields.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -13,13 +15,9 @@
 namespace pscgi::config {
 namespace {
 
-constexpr std::uint64_t kKiB = 1024;
-constexpr std::uint64_t kMiB = 1024 * kKiB;
-constexpr std::uint64_t kGiB = 1024 * kMiB;
-
 [[noreturn]] void refuse(std::string message) { throw std::invalid_argument(std::move(message)); }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+using protocol::is_digit;
 
 // `12.5MiB` -> number `12.5`, unit `MiB`. Spaces between the two are tolerated.
 std::pair<std::string_view, std::string_view> split_quantity(std::string_view text) {
@@ -84,8 +82,7 @@ std::uint64_t size_scale(std::string_view text, std::string_view number, std::st
   if (unit == "KiB") return kKiB;
   if (unit == "MiB") return kMiB;
   if (unit == "GiB") return kGiB;
-  std::string lower;
-  for (char c : unit) lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  const std::string lower = protocol::to_lower(unit);
   const char prefix = lower.front();
   const std::string_view iec = prefix == 'k' ? "KiB" : prefix == 'm' ? "MiB" : prefix == 'g' ? "GiB" : "";
   if (!iec.empty() && (lower.size() == 1 || lower == std::string(1, prefix) + "b")) {

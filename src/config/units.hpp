@@ -13,6 +13,11 @@
 
 namespace pscgi::config {
 
+/// The IEC size units the config file speaks (powers of 1024).
+inline constexpr std::uint64_t kKiB = 1024;
+inline constexpr std::uint64_t kMiB = 1024 * kKiB;
+inline constexpr std::uint64_t kGiB = 1024 * kMiB;
+
 /// Parses `<number><unit>` with unit ms, s, m or h; the number may have a decimal part as long as
 /// the result is a whole number of milliseconds (`1.5s`). A bare `0` is allowed, any other bare
 /// number is not. Throws std::invalid_argument with a message for people.

@@ -31,7 +31,7 @@ bool access_log_enabled() noexcept;
 
 /// Writes buffered access-log lines older than a second. Called from the worker's loop.
 void flush_access_log_if_due(std::chrono::steady_clock::time_point now) noexcept;
-/// How long until buffered access lines are due, or nullopt when nothing is buffered.
+/// True while access lines wait in the buffer: the worker then wakes in time to flush them.
 bool access_log_has_pending() noexcept;
 /// Writes everything buffered, in both logs.
 void flush_logs() noexcept;

@@ -1,6 +1,7 @@
 #include "pipeline/access_log_stage.hpp"
 
 #include "log/logging.hpp"
+#include "pipeline/clock.hpp"
 #include "pipeline/exchange_internals.hpp"
 #include "protocol/outgoing_response.hpp"
 

@@ -23,8 +23,6 @@ ResponsePtr internal_error() noexcept { return prebuilt_internal_error; }
 
 }  // namespace
 
-void Pipeline::prepend(StagePtr stage) { stages_.insert(stages_.begin(), std::move(stage)); }
-
 // Returns the index of the stage that answered (or failed), or size() when nobody answered.
 std::size_t Pipeline::run_inward(Exchange& exchange) noexcept {
   for (std::size_t i = 0; i < stages_.size(); ++i) {

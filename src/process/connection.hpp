@@ -13,6 +13,7 @@
 // connection waiting in `reading` is parked by the worker in its wake set; one waiting in
 // `writing` or `lingering` goes to Asio, under a deadline.
 
+#include "pipeline/clock.hpp"
 #include "protocol/outgoing_response.hpp"
 #include "protocol/scgi_parser.hpp"
 

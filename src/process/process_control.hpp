@@ -3,7 +3,7 @@
 // through this interface, so its decisions (respawn, back off, kill, stop) are unit-tested with a
 // fake, without forking (fmt's posix-mock is the model).
 
-#include <pscgi/exchange.hpp>
+#include "pipeline/clock.hpp"
 
 #include <optional>
 #include <sys/types.h>

@@ -3,7 +3,7 @@
 // takes them at one point of its loop with sigtimedwait; workers read them from a signalfd. No
 // signal handler ever runs, so none can deadlock on a lock (gunicorn's SIGCHLD lesson).
 
-#include <pscgi/exchange.hpp>
+#include "pipeline/clock.hpp"
 
 #include <csignal>
 #include <vector>

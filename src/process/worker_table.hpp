@@ -2,7 +2,7 @@
 // The master's record of its workers: which slot each pid serves, when it started, and whether it
 // has been killed (nginx's process table with explicit state, in small).
 
-#include <pscgi/exchange.hpp>
+#include "pipeline/clock.hpp"
 
 #include <optional>
 #include <sys/types.h>

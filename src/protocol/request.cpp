@@ -1,10 +1,20 @@
 #include <pscgi/request.hpp>
 
+#include "protocol/http_fields.hpp"
+
 #include <array>
 #include <cstring>
 #include <stdexcept>
 
 namespace pscgi {
+
+// Application accessors, and what the cache asks of every request (on a hit, whether the request
+// carries credentials, cookies, validators or a no-cache).
+enum class Request::Known : std::uint8_t {
+  method, uri, query, remote_addr, document_uri, http_host, server_name,
+  authorization, cookie, if_none_match, if_modified_since, cache_control, pragma, count
+};
+
 namespace {
 
 // In the order of Request::Known.
@@ -39,10 +49,10 @@ std::uint32_t checked_u32(std::size_t value) {
 Request Request::from_variables(const std::vector<std::pair<std::string, std::string>>& variables,
                                 std::string body) {
   std::string storage;
-  std::vector<VariableSlot> slots;
+  std::vector<Slot> slots;
   slots.reserve(variables.size());
   for (const auto& [name, value] : variables) {
-    VariableSlot slot;
+    Slot slot;
     slot.name_offset = checked_u32(storage.size());
     slot.name_length = checked_u32(name.size());
     storage += name;
@@ -56,7 +66,9 @@ Request Request::from_variables(const std::vector<std::pair<std::string, std::st
   return Request(std::move(storage), std::move(slots), std::move(body));
 }
 
-Request::Request(std::string storage, std::vector<VariableSlot> slots, std::string body)
+Request::Request() noexcept { index_known_variables(); }
+
+Request::Request(std::string storage, std::vector<Slot> slots, std::string body)
     : storage_(std::move(storage)), slots_(std::move(slots)), body_(std::move(body)) {
   index_known_variables();
 }
@@ -78,6 +90,7 @@ int Request::known_index(std::string_view name) noexcept {
 }
 
 void Request::index_known_variables() noexcept {
+  static_assert(static_cast<std::size_t>(Known::count) == known_count && std::size(known_names) == known_count);
   for (auto& index : known_) index = absent;
   // Walk backwards so that the first occurrence of a repeated name is the one kept.
   for (std::size_t i = slots_.size(); i-- > 0;) {
@@ -87,7 +100,7 @@ void Request::index_known_variables() noexcept {
 }
 
 std::string_view Request::value_at(std::uint32_t slot) const noexcept {
-  const VariableSlot& s = slots_[slot];
+  const Slot& s = slots_[slot];
   return {storage_.data() + s.value_offset, s.value_length};
 }
 
@@ -101,7 +114,7 @@ std::optional<std::string_view> Request::find(std::string_view name) const noexc
     if (known_[k] == absent) return std::nullopt;
     return value_at(known_[k]);
   }
-  for (const VariableSlot& s : slots_) {
+  for (const Slot& s : slots_) {
     if (std::string_view(storage_.data() + s.name_offset, s.name_length) == name) {
       return std::string_view(storage_.data() + s.value_offset, s.value_length);
     }
@@ -110,15 +123,13 @@ std::optional<std::string_view> Request::find(std::string_view name) const noexc
 }
 
 std::optional<std::string_view> Request::header(std::string_view http_name) const {
-  std::string cgi_name = "HTTP_";
-  cgi_name.reserve(5 + http_name.size());
-  for (char c : http_name) {
-    if (c == '-') c = '_';
-    else if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    cgi_name.push_back(c);
-  }
-  return find(cgi_name);
+  return find(protocol::cgi_header_name(http_name));
 }
+
+std::string_view Request::method() const noexcept { return known(Known::method); }
+std::string_view Request::uri() const noexcept { return known(Known::uri); }
+std::string_view Request::query() const noexcept { return known(Known::query); }
+std::string_view Request::remote_addr() const noexcept { return known(Known::remote_addr); }
 
 std::string_view Request::host() const noexcept {
   const std::string_view http_host = known(Known::http_host);
@@ -132,7 +143,7 @@ std::string_view Request::path() const noexcept {
 }
 
 Variable Request::variable(std::size_t index) const noexcept {
-  const VariableSlot& s = slots_[index];
+  const Slot& s = slots_[index];
   return {{storage_.data() + s.name_offset, s.name_length}, {storage_.data() + s.value_offset, s.value_length}};
 }
 

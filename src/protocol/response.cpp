@@ -1,30 +1,18 @@
 #include <pscgi/response.hpp>
 
-#include <fmt/format.h>
+#include "protocol/http_fields.hpp"
 
-#include <bit>
+#include <fmt/format.h>
+#include <xxhash.h>
+
 #include <cstdint>
-#include <cstring>
 #include <stdexcept>
 
 namespace pscgi {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-bool is_token_char(char c) noexcept {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
+using protocol::iequals;
+using protocol::is_token_char;
 
 // A header that could smuggle a line break would let an application (or a client echoed by one)
 // inject headers or a second response, so finish() refuses it.
@@ -42,69 +30,10 @@ void check_header(const Header& h) {
 
 bool status_has_no_body(int status) noexcept { return status < 200 || status == 204 || status == 304; }
 
-// XXH64 (seed 0), written from the algorithm's published description. It was chosen for the body
-// ETag because it is fast (several GB/s), well mixed, fixed by a specification rather than by the
-// standard library (std::hash may change between builds), and can be checked against other tools.
-namespace xxh64 {
-
-constexpr std::uint64_t prime1 = 0x9E3779B185EBCA87ULL;
-constexpr std::uint64_t prime2 = 0xC2B2AE3D27D4EB4FULL;
-constexpr std::uint64_t prime3 = 0x165667B19E3779F9ULL;
-constexpr std::uint64_t prime4 = 0x85EBCA77C2B2AE63ULL;
-constexpr std::uint64_t prime5 = 0x27D4EB2F165667C5ULL;
-
-template <typename T>
-T read_le(const unsigned char* p) noexcept {
-  T value;
-  std::memcpy(&value, p, sizeof value);
-  if constexpr (std::endian::native == std::endian::big) {
-    T swapped = 0;
-    for (std::size_t i = 0; i < sizeof value; ++i) {
-      swapped = static_cast<T>((swapped << 8) | ((value >> (8 * i)) & 0xFF));
-    }
-    value = swapped;
-  }
-  return value;
-}
-
-std::uint64_t round(std::uint64_t acc, std::uint64_t lane) noexcept {
-  return std::rotl(acc + lane * prime2, 31) * prime1;
-}
-
-std::uint64_t merge(std::uint64_t acc, std::uint64_t lane) noexcept {
-  return (acc ^ round(0, lane)) * prime1 + prime4;
-}
-
-std::uint64_t hash(std::string_view data) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-  const unsigned char* const end = p + data.size();
-  std::uint64_t acc;
-  if (data.size() >= 32) {
-    std::uint64_t v[4] = {prime1 + prime2, prime2, 0, 0 - prime1};
-    for (; end - p >= 32; p += 32) {
-      for (int i = 0; i < 4; ++i) v[i] = round(v[i], read_le<std::uint64_t>(p + 8 * i));
-    }
-    acc = std::rotl(v[0], 1) + std::rotl(v[1], 7) + std::rotl(v[2], 12) + std::rotl(v[3], 18);
-    for (std::uint64_t lane : v) acc = merge(acc, lane);
-  } else {
-    acc = prime5;
-  }
-  acc += data.size();
-  for (; end - p >= 8; p += 8) acc = std::rotl(acc ^ round(0, read_le<std::uint64_t>(p)), 27) * prime1 + prime4;
-  if (end - p >= 4) {
-    acc = std::rotl(acc ^ (read_le<std::uint32_t>(p) * prime1), 23) * prime2 + prime3;
-    p += 4;
-  }
-  for (; p < end; ++p) acc = std::rotl(acc ^ (*p * prime5), 11) * prime1;
-  acc ^= acc >> 33;
-  acc *= prime2;
-  acc ^= acc >> 29;
-  acc *= prime3;
-  acc ^= acc >> 32;
-  return acc;
-}
-
-}  // namespace xxh64
+// XXH64 (seed 0) for the body ETag: fast (several GB/s), well mixed, fixed by a specification rather
+// than by the standard library (std::hash may change between builds), and checkable with other tools
+// (`xxhsum -H1`).
+std::uint64_t body_hash(std::string_view body) noexcept { return XXH64(body.data(), body.size(), 0); }
 
 bool has_header(const std::vector<Header>& headers, std::string_view name) noexcept {
   for (const Header& h : headers) {
@@ -200,7 +129,7 @@ ResponsePtr ResponseBuilder::finish() {
   // Only a 200 gets a computed validator: that is the only status a 304 may stand for.
   if (compute_etag_ && status_ == 200 && !body_.empty() && !has_header(response->headers_, "ETag") &&
       !has_header(response->headers_, "Last-Modified")) {
-    response->headers_.push_back({"ETag", fmt::format("\"{:016x}-{}\"", xxh64::hash(body_), body_.size())});
+    response->headers_.push_back({"ETag", fmt::format("\"{:016x}-{}\"", body_hash(body_), body_.size())});
   }
   if (!bodiless) response->headers_.push_back({"Content-Length", std::to_string(body_.size())});
 

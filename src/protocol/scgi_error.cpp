@@ -1,5 +1,7 @@
 #include "protocol/scgi_error.hpp"
 
+#include <fmt/format.h>
+
 #include <string>
 
 namespace pscgi::protocol {
@@ -78,5 +80,22 @@ std::string_view to_string(ScgiError e) noexcept {
   }
   return "";
 }
+
+std::string printable(std::string_view text) {
+  constexpr std::size_t max_shown = 64;
+  std::string out;
+  for (std::size_t i = 0; i < text.size() && i < max_shown; ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte < 0x7f && byte != '\\' && byte != '\'') {
+      out.push_back(text[i]);
+    } else {
+      out += fmt::format("\\x{:02x}", byte);
+    }
+  }
+  if (text.size() > max_shown) out += "...";
+  return out;
+}
+
+std::string printable(char c) { return printable(std::string_view(&c, 1)); }
 
 }  // namespace pscgi::protocol

@@ -3,6 +3,7 @@
 /// Why an SCGI request was rejected, as a std::error_code, and the HTTP status each reason maps to.
 /// docs/protocol.md lists what the parser accepts and, for each value here, an example.
 
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <type_traits>
@@ -56,6 +57,11 @@ int http_status(ScgiError e) noexcept;
 /// The enumerator's name, e.g. "bad_length" (for logs and the test fixtures' .expect files);
 /// "" for a value that is not an enumerator.
 std::string_view to_string(ScgiError e) noexcept;
+
+/// Peer bytes made fit for an error detail (they end up in log lines): what is not printable ASCII,
+/// and the quote and backslash, become `\xNN`, and more than 64 bytes are cut with "...".
+std::string printable(std::string_view text);
+std::string printable(char c);
 
 }  // namespace pscgi::protocol
 

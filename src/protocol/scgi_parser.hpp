@@ -4,6 +4,7 @@
 /// connection feeds it the bytes it reads, in pieces of any size, and takes the Request when the
 /// parser says it is complete. docs/protocol.md says what is accepted and rejected.
 
+#include "protocol/request_storage.hpp"
 #include "protocol/scgi_error.hpp"
 
 #include <pscgi/request.hpp>
@@ -52,9 +53,6 @@ class ScgiParser {
   void finish_input();
 
   State state() const noexcept { return state_; }
-  /// True once a byte has been consumed: a connection closed before that sent no request at all,
-  /// which the server may prefer not to log as an error.
-  bool started() const noexcept { return started_; }
 
   /// Why the request was rejected. Only meaningful when state() == State::failed.
   ScgiError error() const noexcept { return error_; }
@@ -79,12 +77,15 @@ class ScgiParser {
  private:
   enum class Phase : std::uint8_t { length, block, comma };
 
+  // The framing (scgi_parser.cpp).
   std::size_t feed_length(std::string_view bytes);
   void end_length();
   std::size_t feed_block(std::string_view bytes);
   void end_block(char terminator);
   std::size_t feed_body(std::string_view bytes);
+  bool fail(ScgiError error, std::string detail);  ///< always false, so checks can `return fail(...)`
 
+  // The variables, once the block is complete (scgi_variables.cpp).
   bool split_variables();
   bool check_content_length();
   bool may_have_repeats() const noexcept;
@@ -94,12 +95,10 @@ class ScgiParser {
   bool check_scgi();
   std::string_view name_of(const VariableSlot& slot) const noexcept;
   std::string_view value_of(const VariableSlot& slot) const noexcept;
-  bool fail(ScgiError error, std::string detail);  ///< always false, so checks can `return fail(...)`
 
   ParserLimits limits_;
   State state_ = State::header;
   Phase phase_ = Phase::length;
-  bool started_ = false;
   std::size_t length_digits_ = 0;
   std::uint64_t block_length_ = 0;  ///< the netstring's declared length
   std::uint64_t content_length_ = 0;

@@ -5,6 +5,7 @@
 // tool, not something to expose to browsers on a public site (docs/demo-app.md says so).
 #include "apps/demo/params.hpp"
 #include "apps/demo/routes.hpp"
+#include "protocol/http_fields.hpp"
 
 #include <fmt/format.h>
 
@@ -19,22 +20,14 @@ namespace {
 
 constexpr std::int64_t max_ttl_seconds = 365LL * 24 * 3600;
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    return lower(x) == lower(y);
-  });
-}
-
-// "Name:Value" or "Name: Value"; `number` (1-based) tells the client which h= was wrong.
+// "Name:Value" or "Name: Value" (whitespace around the value is not part of it, as in HTTP);
+// `number` (1-based) tells the client which h= was wrong.
 Header parse_header(std::string_view spec, std::size_t number) {
   const std::size_t colon = spec.find(':');
   if (colon == std::string_view::npos) {
     throw BadRequest(fmt::format("bad parameter 'h' (number {}): it must be Name:Value", number));
   }
-  std::string_view value = spec.substr(colon + 1);
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  return {std::string(spec.substr(0, colon)), std::string(value)};
+  return {std::string(spec.substr(0, colon)), std::string(protocol::trim_ows(spec.substr(colon + 1)))};
 }
 
 std::vector<Header> requested_headers(const QueryParams& query) {
@@ -44,7 +37,8 @@ std::vector<Header> requested_headers(const QueryParams& query) {
 }
 
 bool has_header(const std::vector<Header>& headers, std::string_view name) {
-  return std::any_of(headers.begin(), headers.end(), [name](const Header& h) { return iequals(h.name, name); });
+  return std::any_of(headers.begin(), headers.end(),
+                     [name](const Header& h) { return protocol::iequals(h.name, name); });
 }
 
 // ResponseBuilder refuses header names that are not HTTP tokens and values with CR, LF or NUL; here

@@ -1,7 +1,5 @@
 #include "cache/cache_control.hpp"
 
-#include "cache/header_fields.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
@@ -16,25 +14,6 @@ ResponseCacheControl parse(std::vector<std::string> values) {
   ResponseBuilder builder(200);
   for (std::string& value : values) builder.header("Cache-Control", std::move(value));
   return parse_response_cache_control(*builder.finish());
-}
-
-std::vector<std::string> members(std::string_view list) {
-  std::vector<std::string> out;
-  for_each_list_member(list, [&](std::string_view m) {
-    out.emplace_back(m);
-    return true;
-  });
-  return out;
-}
-
-TEST(HeaderFieldsTest, SplitsListsButNotQuotedStrings) {
-  EXPECT_EQ(members(" a , b,,c\t"), (std::vector<std::string>{"a", "b", "c"}));
-  EXPECT_EQ(members(R"("x,y", W/"z", private="a, b")"),
-            (std::vector<std::string>{R"("x,y")", R"(W/"z")", R"(private="a, b")"}));
-  EXPECT_EQ(members(""), std::vector<std::string>{});
-  EXPECT_EQ(cgi_header_name("Accept-Encoding"), "HTTP_ACCEPT_ENCODING");
-  EXPECT_TRUE(iequals("Cache-Control", "cache-CONTROL"));
-  EXPECT_FALSE(iequals("Cache-Control", "Cache-Contro"));
 }
 
 TEST(CacheControlTest, ReadsTheDirectivesOfAllHeadersCaseInsensitively) {

@@ -58,6 +58,12 @@ TEST(RespondRouteTest, AddsRepeatedHeadersInOrder) {
   EXPECT_EQ(r->header("Vary"), "Accept-Encoding");
 }
 
+TEST(RespondRouteTest, WhitespaceAroundAValueIsNotPartOfIt) {
+  const ResponsePtr r = respond("h=X-A:%20%09one%20two%09%20&h=X-B:three");
+  EXPECT_EQ(r->header("X-A"), "one two");
+  EXPECT_EQ(r->header("X-B"), "three");
+}
+
 TEST(RespondRouteTest, ValuesMayHoldColonsAndEquals) {
   const ResponsePtr r = respond(
       "h=Cache-Control:max-age=60,%20s-maxage=30&h=Last-Modified:Tue,%2001%20Jul%202025%2010:00:00%20GMT"
