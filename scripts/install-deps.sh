@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libfmt-dev libspdlog-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  nginx-light curl procps
+  nginx-light curl procps ccache
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(wrk gnuplot-nox strace linux-perf valgrind uwsgi uwsgi-plugin-python3)
@@ -22,7 +22,19 @@ for p in "${packages[@]}"; do
 done
 if ((${#missing[@]})); then
   sudo_cmd=()
-  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "install-deps: missing ${missing[*]}; run as root or install sudo" >&2; exit 1; }
+    sudo_cmd=(sudo)
+  fi
+  # apt and dpkg print pages even with -qq: keep them in a log, show it only when something fails.
+  log=$(mktemp /tmp/pscgi-apt.XXXXXX.log)
+  echo "Installing ${#missing[@]} missing Debian packages: ${missing[*]} (a few minutes on a new machine; log: $log)"
+  if ! { "${sudo_cmd[@]}" apt-get update -qq &&
+         "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
+           apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+    tail -n 25 "$log" >&2
+    echo "install-deps: apt-get failed; the whole output is in $log" >&2
+    exit 1
+  fi
+  rm -f "$log"
 fi

@@ -1,19 +1,82 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh Debian 12 machine and runs the main job: nginx on 127.0.0.1:8080 in
-# front of pscgi on a unix socket, serving the demo app. Ctrl-C stops both.
+# front of pscgi on a unix socket, serving the demo app. It says so only once a page answered 200
+# through nginx, then stays in the foreground; Ctrl-C stops both.
+#   --check   start, check that a page answers 200 through nginx, stop (exit 0 only then)
+# PSCGI_DEMO_PORT (8080) and PSCGI_RUN_DIR (/tmp/pscgi-demo-USER) change the port and the directory
+# that holds the socket, the generated configs and the logs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bash "$root/scripts/install-deps.sh"
-PSCGI_BUILD_TYPE=Release bash "$root/scripts/build.sh" -DPSCGI_BUILD_TESTS=OFF
+case ${1:-} in
+  --check) check_only=1 ;;
+  "") check_only=0 ;;
+  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+port=${PSCGI_DEMO_PORT:-8080}
+page=http://127.0.0.1:$port/hello
 
-run_dir=${PSCGI_RUN_DIR:-$root/.run}
-mkdir -p "$run_dir"
-chmod 755 "$run_dir"
+# Only the server: build.sh configures build/ exactly as test.sh does, so neither redoes the other.
+bash "$root/scripts/build.sh" --target pscgi_server
+pscgi=${PSCGI_BUILD_DIR:-$root/build}/pscgi
+
+# The run directory is not in the checkout. Started by root with no `user` directive, nginx runs
+# its workers as nobody, and nobody cannot reach a socket under /root (0700 on Debian): every page
+# would be a 502. A directory of our own under /tmp, mode 0755, is reachable from any checkout
+# location. An ordinary user's nginx cannot switch users, so its workers run as that user and
+# reach it too. (`user root;` would also work, but it teaches running web workers as root.)
+run_dir=${PSCGI_RUN_DIR:-/tmp/pscgi-demo-$(id -un)}
 socket=$run_dir/pscgi.sock
-sed -e "s|^listen: .*|listen: unix:$socket|" -e 's|^socket_mode: .*|socket_mode: "0666"|' \
-    "$root/config/pscgi.yaml" > "$run_dir/pscgi.yaml"
-sed -e "s|unix:/run/pscgi/pscgi.sock|unix:$socket|" "$root/config/nginx.conf" > "$run_dir/site.conf"
-cat > "$run_dir/nginx.conf" <<NGINX
+pscgi_pid='' nginx_pid='' tail_pid=''
+
+# Says what went wrong and shows the log lines that tell why, then exits (the EXIT trap stops both).
+fail() {
+  echo >&2
+  echo "run-demo: FAILED: $*" >&2
+  local log
+  for log in "$run_dir/nginx-error.log" "$run_dir/pscgi.log"; do
+    [[ -s $log ]] || continue
+    echo "--- last lines of $log" >&2
+    tail -n 15 "$log" >&2
+  done
+  if grep -qs 'connect() to unix:.*(13: Permission denied)' "$run_dir/nginx-error.log"; then
+    echo "--- nginx's workers may not open $socket: every directory above it must be" \
+         "searchable by them (nobody when started by root), and the socket writable" >&2
+  fi
+  exit 1
+}
+
+# How a child that is gone ended, from its wait status.
+how_it_ended() {
+  local status=$1
+  if ((status > 128)); then echo "killed by SIG$(kill -l $((status - 128)))"; else echo "exit status $status"; fi
+}
+# Fails with how a child of ours ended (wait is ours: a $( ) subshell could not reap it).
+died() { local status=0; wait "$2" 2>/dev/null || status=$?; fail "$1 exited${3:-} ($(how_it_ended "$status"))"; }
+
+stop() {
+  trap - INT TERM HUP EXIT
+  local pid
+  for pid in $tail_pid $nginx_pid $pscgi_pid; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in $tail_pid $nginx_pid $pscgi_pid; do wait "$pid" 2>/dev/null || true; done
+}
+trap stop EXIT
+trap 'exit 0' INT TERM
+trap 'exit 129' HUP
+
+prepare_run_dir() {
+  mkdir -p "$run_dir"
+  [[ -d $run_dir && ! -L $run_dir && -O $run_dir ]] || fail "$run_dir is not a directory of yours"
+  chmod 0755 "$run_dir"
+  if [[ $(id -u) -eq 0 ]] && ! setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$run_dir"; then
+    fail "nginx's workers (user nobody) cannot reach $run_dir: pick a PSCGI_RUN_DIR outside /root"
+  fi
+  rm -f "$run_dir"/*.log
+  sed -e "s|^listen: .*|listen: unix:$socket|" -e 's|^socket_mode: .*|socket_mode: "0666"|' \
+      "$root/config/pscgi.yaml" > "$run_dir/pscgi.yaml"
+  sed -e "s|unix:/run/pscgi/pscgi.sock|unix:$socket|" -e "s|listen 127.0.0.1:8080;|listen 127.0.0.1:$port;|" \
+      "$root/config/nginx.conf" > "$run_dir/site.conf"
+  grep -q "listen 127.0.0.1:$port;" "$run_dir/site.conf" || fail "config/nginx.conf no longer listens on 127.0.0.1:8080"
+  cat > "$run_dir/nginx.conf" <<NGINX
 daemon off;
 worker_processes auto;
 pid $run_dir/nginx.pid;
@@ -29,19 +92,57 @@ http {
     include $run_dir/site.conf;
 }
 NGINX
-
-"$root/build/pscgi" --check-config --config "$run_dir/pscgi.yaml" >/dev/null
-"$root/build/pscgi" --config "$run_dir/pscgi.yaml" &
-pscgi_pid=$!
-for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.1; done
-/usr/sbin/nginx -p "$run_dir" -e "$run_dir/nginx-error.log" -c "$run_dir/nginx.conf" &
-nginx_pid=$!
-# Once only: a second TERM would make pscgi's stop immediate.
-stop() {
-  trap - INT TERM EXIT
-  kill -TERM "$nginx_pid" "$pscgi_pid" 2>/dev/null || true
-  wait "$nginx_pid" "$pscgi_pid" 2>/dev/null || true
 }
-trap stop INT TERM EXIT
-echo "pscgi (pid $pscgi_pid) behind nginx (pid $nginx_pid): http://127.0.0.1:8080/  — Ctrl-C to stop"
-wait "$pscgi_pid"
+
+# Both run in sessions of their own, so Ctrl-C reaches only this script, which stops each once, by
+# pid: a second signal would turn pscgi's graceful stop into an immediate one.
+start_both() {
+  local output
+  output=$("$pscgi" --check-config --config "$run_dir/pscgi.yaml" 2>&1) || fail "the generated pscgi.yaml is invalid: $output"
+  setsid "$pscgi" --config "$run_dir/pscgi.yaml" >"$run_dir/pscgi.log" 2>&1 &
+  pscgi_pid=$!
+  for _ in $(seq 100); do
+    [[ -S $socket ]] && break
+    kill -0 "$pscgi_pid" 2>/dev/null || died pscgi "$pscgi_pid" " during startup"
+    sleep 0.1
+  done
+  [[ -S $socket ]] || fail "pscgi made no socket at $socket within 10 s"
+  setsid /usr/sbin/nginx -p "$run_dir" -e "$run_dir/nginx-error.log" -c "$run_dir/nginx.conf" \
+    >>"$run_dir/nginx-error.log" 2>&1 &
+  nginx_pid=$!
+}
+
+# Polls the page for up to 10 s; a dead server ends the wait at once.
+expect_200() {
+  local status=''
+  for _ in $(seq 100); do
+    status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$page" || true)
+    [[ $status == 200 ]] && return 0
+    kill -0 "$nginx_pid" 2>/dev/null || died nginx "$nginx_pid"
+    kill -0 "$pscgi_pid" 2>/dev/null || died pscgi "$pscgi_pid"
+    sleep 0.1
+  done
+  fail "$page answered ${status:-nothing} instead of 200 within 10 s"
+}
+
+prepare_run_dir
+# Another server on the port would answer our check in nginx's place.
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+  fail "something already listens on 127.0.0.1:$port (an earlier demo still running?);" \
+       "stop it, or pick another port with PSCGI_DEMO_PORT"
+fi
+start_both
+expect_200
+
+if ((check_only)); then
+  echo "run-demo: OK: $page answered 200 through nginx (pid $nginx_pid) and pscgi (pid $pscgi_pid)"
+  exit 0
+fi
+echo "pscgi (pid $pscgi_pid) behind nginx (pid $nginx_pid): http://127.0.0.1:$port/ answers 200."
+echo "Logs and configs in $run_dir. Ctrl-C stops both. pscgi's log follows:"
+tail -n +1 -f --pid="$pscgi_pid" "$run_dir/pscgi.log" &
+tail_pid=$!
+status=0
+wait -n "$pscgi_pid" "$nginx_pid" || status=$?
+kill -0 "$nginx_pid" 2>/dev/null || fail "nginx exited ($(how_it_ended "$status"))"
+fail "pscgi exited ($(how_it_ended "$status"))"

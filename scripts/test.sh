@@ -2,9 +2,10 @@
 # Sets everything up on a fresh Debian 12 machine and runs the whole test suite: unit tests and
 # integration tests (the real binary, and real nginx started by the tests on loopback).
 #   --sanitize   instead: build with AddressSanitizer + UndefinedBehaviorSanitizer (build-sanitize/) and run it all
+# The normal suite builds in build/, configured as scripts/run-demo.sh configures it: whichever runs
+# second builds only what the first did not (the tests), never the server again.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bash "$root/scripts/install-deps.sh"
 
 run_suite() {
   local build_dir=$1; shift
@@ -14,7 +15,7 @@ run_suite() {
 
 if [[ "${1:-}" == "--sanitize" ]]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  run_suite "$root/build-sanitize" -DPSCGI_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=Debug
+  run_suite "$root/build-sanitize" -DPSCGI_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=Debug -DPSCGI_BUILD_BENCH=OFF
 else
-  run_suite "$root/build" -DPSCGI_BUILD_BENCH=ON   # the bench tools have unit tests too
+  run_suite "$root/build"
 fi
