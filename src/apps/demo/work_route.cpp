@@ -10,6 +10,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 
 namespace pscgi::apps::demo {
 namespace {
@@ -20,10 +21,18 @@ constexpr std::int64_t max_kb = 16384;
 // The loop's result is stored here so the compiler cannot prove the loop useless and drop it.
 volatile std::uint64_t burn_sink = 0;
 
-// A busy loop, not a sleep: the point is to occupy the worker's CPU the way a slow page would.
+std::chrono::nanoseconds thread_cpu_time() noexcept {
+  timespec now{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return std::chrono::seconds(now.tv_sec) + std::chrono::nanoseconds(now.tv_nsec);
+}
+
+// A busy loop, not a sleep: the point is to occupy the worker's CPU the way a slow page would. It
+// counts the thread's own CPU time, not the wall clock, so a page costs N ms of CPU however busy
+// the machine is (on a shared machine it then takes longer than N ms to answer, as a real one would).
 void burn_cpu(std::chrono::milliseconds duration) {
   if (duration <= std::chrono::milliseconds::zero()) return;
-  const auto deadline = std::chrono::steady_clock::now() + duration;
+  const auto deadline = thread_cpu_time() + duration;
   std::uint64_t x = 0x9E3779B97F4A7C15ULL;
   do {
     // Reading the clock is far slower than one round, so do a few thousand rounds between reads.
@@ -34,7 +43,7 @@ void burn_cpu(std::chrono::milliseconds duration) {
       x *= 0x2545F4914F6CDD1DULL;
     }
     burn_sink = x;
-  } while (std::chrono::steady_clock::now() < deadline);
+  } while (thread_cpu_time() < deadline);
 }
 
 // splitmix64: tiny, and the same sequence on every platform, unlike std:: distributions.
