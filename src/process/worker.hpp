@@ -7,6 +7,8 @@
 #include "process/connection.hpp"
 #include "process/listener.hpp"
 #include "process/parked_connections.hpp"
+#include "process/process_control.hpp"
+#include "process/scoreboard.hpp"
 #include "process/wake_set.hpp"
 
 #include <pscgi/pipeline.hpp>
@@ -22,11 +24,12 @@
 namespace pscgi::process {
 
 struct WorkerSetup {
-  const config::Config& config;
+  const config::Config& config;  ///< of the worker's generation
   const std::vector<Listener>& listeners;
   Pipeline& pipeline;
   int master_pipe_fd;  ///< read end; EOF means the master died
-  int slot;            ///< 1..workers.count
+  WorkerSpec spec;     ///< slot, generation, request budget and lifetime drawn by the master
+  SlotWriter scoreboard_slot;  ///< this worker's own slot
 };
 
 class Worker {
