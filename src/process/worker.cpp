@@ -91,6 +91,9 @@ int Worker::run() {
 
 // on_worker_start has run (in the child code, before run()): from here on the worker accepts.
 void Worker::become_ready() {
+  const Clock::time_point now = Clock::now();
+  const std::uint64_t rss = rss_.read();
+  scoreboard_.set_rss(rss);  // first: a master that sees the worker ready sees its size too
   scoreboard_.mark_ready();
   set_process_title(title(""));
   spdlog::info("worker {} (gen {}) serving (request budget {}, lifetime {}, max_rss {})", slot_, generation_,
@@ -99,12 +102,16 @@ void Worker::become_ready() {
                                   std::chrono::duration_cast<std::chrono::milliseconds>(limits_.lifetime()).count()),
                               " ms"),
                describe_limit(limits_.max_rss(), " bytes"));
-  check_limits(Clock::now());
+  judge_limits(now, rss);
 }
 
 void Worker::check_limits(Clock::time_point now) {
   const std::uint64_t rss = rss_.read();
   scoreboard_.set_rss(rss);
+  judge_limits(now, rss);
+}
+
+void Worker::judge_limits(Clock::time_point now, std::uint64_t rss) {
   next_check_ = limits_.next_check(now);
   if (due_ != ExitReason::none) return;
   if (const ExitReason reason = limits_.reached(answered_, now, rss); reason != ExitReason::none) become_due(reason);

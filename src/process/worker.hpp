@@ -64,6 +64,7 @@ class Worker {
   void publish_activity() noexcept;
   void become_ready();
   void check_limits(Clock::time_point now);
+  void judge_limits(Clock::time_point now, std::uint64_t rss);
   void become_due(ExitReason reason);
   std::string title(std::string_view state) const;
   void on_async_connection_end(Connection& connection, Progress end);
