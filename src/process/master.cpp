@@ -144,11 +144,11 @@ void Master::handle_reload() {
   const std::uint32_t next = last_generation_ + 1;
   const std::optional<MasterSettings> loaded = hooks_.reload(next);
   if (!loaded) return;  // the hook logged why
+  const int carried = active_count();  // an adaptive pool keeps the size the load gave it
   last_generation_ = next;
   generation_ = next;
   settings_ = *loaded;
   settings_by_generation_[generation_] = settings_;
-  const int carried = std::max(active_count(), 0);
   target_ = settings_.adaptive ? std::clamp(carried, settings_.min_workers, settings_.max_workers) : settings_.initial_workers;
   quick_failures_ = 0;
   respawn_not_before_ = {};
