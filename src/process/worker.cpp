@@ -132,19 +132,25 @@ std::string Worker::title(std::string_view state) const {
   return fmt::format("pscgi: worker {} (gen {}){}", slot_, generation_, state);
 }
 
+// Nothing else would wake an idle worker to notice the end of its lifetime; once due (or
+// retiring) there is nothing more to notice.
+std::optional<Clock::time_point> Worker::lifetime_wake() const noexcept {
+  if (due_ != ExitReason::none || stopping_) return std::nullopt;
+  return limits_.lifetime_end();
+}
+
 bool Worker::finished() const noexcept { return immediate_ || (stopping_ && in_flight() == 0); }
 
 int Worker::idle_timeout_ms() const {
   auto timeout = Clock::duration::max();
   if (accept_paused_) timeout = accept_pause;
   if (log::access_log_has_pending()) timeout = std::min<Clock::duration>(timeout, log::access_flush_interval);
-  const Clock::time_point now = Clock::now();
-  if (const auto deadline = parked_.next_deadline()) {
-    timeout = std::min(timeout, std::max(*deadline - now, Clock::duration::zero()));
-  }
-  if (const auto end = limits_.lifetime_end(); end && due_ == ExitReason::none && !stopping_) {
-    timeout = std::min(timeout, std::max(*end - now, Clock::duration::zero()));
-  }
+  // The clock is read only for a deadline: this runs before every wait of a busy worker.
+  auto until = [&timeout](Clock::time_point deadline) {
+    timeout = std::min(timeout, std::max(deadline - Clock::now(), Clock::duration::zero()));
+  };
+  if (const auto deadline = parked_.next_deadline()) until(*deadline);
+  if (const auto end = lifetime_wake()) until(*end);
   if (timeout == Clock::duration::max()) return -1;
   // Round up, so that a wait never ends just before the deadline it is for.
   return static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(timeout).count());
@@ -171,9 +177,7 @@ void Worker::wait_in_asio() {
   Clock::duration wait = std::chrono::seconds(1);
   const Clock::time_point now = Clock::now();
   if (const auto deadline = parked_.next_deadline()) wait = std::min(wait, std::max(*deadline - now, Clock::duration::zero()));
-  if (const auto end = limits_.lifetime_end(); end && due_ == ExitReason::none && !stopping_) {
-    wait = std::min(wait, std::max(*end - now, Clock::duration::zero()));
-  }
+  if (const auto end = lifetime_wake()) wait = std::min(wait, std::max(*end - now, Clock::duration::zero()));
   io_.run_one_for(wait);
 }
 

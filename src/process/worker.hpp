@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -79,6 +80,7 @@ class Worker {
   void stop_accepting();
   bool finished() const noexcept;
   int idle_timeout_ms() const;
+  std::optional<Clock::time_point> lifetime_wake() const noexcept;
 
   const config::Config& config_;
   const std::vector<Listener>& listeners_;
