@@ -87,7 +87,9 @@ StageResult CacheStage::on_request(Exchange& exchange) {
   sync_store_counters();
   if (entry && entry->fresh_at(now)) {
     ++counters_.hits;
-    publish();
+    // A hit removes nothing from the store (find removes only what it cannot serve), so only the
+    // lookups and the hits changed.
+    if (slot_) slot_->publish_cache_hit(counters_.lookups, counters_.hits);
     set_cache_outcome(exchange, CacheOutcome::hit);
     exchange.response = entry->response();
     if (settings_.debug_headers) {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <bit>
 #include <cassert>
 #include <cerrno>
 #include <charconv>
@@ -15,48 +16,8 @@
 namespace pscgi::process {
 namespace {
 
-constexpr std::size_t request_text_words = 20;
-constexpr std::size_t request_text_capacity = request_text_words * sizeof(std::uint64_t);
-constexpr std::size_t cache_counters = 8;
 // A reader that meets the text being rewritten this many times in a row gives up on it.
 constexpr int request_read_attempts = 4;
-
-template <typename T>
-using Field = std::atomic<T>;
-
-}  // namespace
-
-// Every field is a lock-free atomic, so that a process killed in the middle of a store leaves
-// nothing half-written that a reader could trip on, and so that the zero pages of a fresh mapping
-// are already valid slots (a lock-free atomic holds its value's plain representation).
-struct alignas(64) ScoreboardSlot {
-  Field<pid_t> pid;
-  Field<std::uint32_t> generation;
-  Field<Lifecycle> lifecycle;
-  Field<Activity> activity;
-  Field<ExitReason> due_reason;
-  Field<ExitReason> previous_exit;
-  Field<std::uint64_t> requests;
-  Field<std::int64_t> request_started_ns;  ///< Clock's count since its epoch
-  /// Odd while the worker rewrites the request text.
-  Field<std::uint32_t> request_sequence;
-  Field<std::uint32_t> request_length;  ///< of the text before truncation
-  std::array<Field<std::uint64_t>, request_text_words> request_text;
-  std::array<Field<std::uint64_t>, cache_counters> cache;
-  Field<std::uint64_t> rss_bytes;
-};
-
-static_assert(Field<pid_t>::is_always_lock_free);
-static_assert(Field<std::uint32_t>::is_always_lock_free);
-static_assert(Field<std::uint64_t>::is_always_lock_free);
-static_assert(Field<std::int64_t>::is_always_lock_free);
-static_assert(Field<Lifecycle>::is_always_lock_free);
-static_assert(Field<Activity>::is_always_lock_free);
-static_assert(Field<ExitReason>::is_always_lock_free);
-static_assert(sizeof(ScoreboardSlot) % 64 == 0, "one slot never shares a cache line with the next");
-
-namespace {
-
 constexpr auto relaxed = std::memory_order_relaxed;
 
 std::int64_t to_ns(Clock::time_point t) noexcept {
@@ -67,16 +28,8 @@ Clock::time_point from_ns(std::int64_t ns) noexcept {
   return Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(ns)));
 }
 
-// Written out, not looped over a copy: this runs on every cache hit.
-void store_cache(ScoreboardSlot& slot, const CacheTally& t) noexcept {
-  slot.cache[0].store(t.lookups, relaxed);
-  slot.cache[1].store(t.hits, relaxed);
-  slot.cache[2].store(t.misses, relaxed);
-  slot.cache[3].store(t.bypasses, relaxed);
-  slot.cache[4].store(t.stores, relaxed);
-  slot.cache[5].store(t.evictions, relaxed);
-  slot.cache[6].store(t.entries, relaxed);
-  slot.cache[7].store(t.bytes, relaxed);
+void clear_cache(ScoreboardSlot& slot) noexcept {
+  for (auto& counter : slot.cache) counter.store(0, relaxed);
 }
 
 CacheTally load_cache(const ScoreboardSlot& slot) noexcept {
@@ -103,25 +56,82 @@ void append_escaped(std::string& out, std::string_view raw) {
   }
 }
 
+// What a field holds of a text `length` bytes long, copied into `copy`.
+template <std::size_t N>
+std::string_view load_bytes(const std::array<std::atomic<std::uint64_t>, N>& field, std::uint32_t length,
+                            std::array<std::uint64_t, N>& copy) noexcept {
+  const std::size_t kept = std::min<std::size_t>(length, N * 8);
+  for (std::size_t i = 0; i < (kept + 7) / 8; ++i) copy[i] = field[i].load(relaxed);
+  return {reinterpret_cast<const char*>(copy.data()), kept};
+}
+
+void append_field(std::string& out, std::string_view kept, std::uint32_t length) {
+  append_escaped(out, kept);
+  if (length > kept.size()) out += "...";
+}
+
 // A sequence lock with one writer (the slot's worker): the reader copies the words and keeps them
 // only if the sequence number was even and unchanged around the copy.
 std::string read_request_text(const ScoreboardSlot& slot) {
   for (int attempt = 0; attempt < request_read_attempts; ++attempt) {
     const std::uint32_t before = slot.request_sequence.load(std::memory_order_acquire);
     if (before % 2 != 0) continue;
-    const std::uint32_t length = slot.request_length.load(relaxed);
-    std::array<std::uint64_t, request_text_words> words;
-    const std::size_t kept = std::min<std::size_t>(length, request_text_capacity);
-    for (std::size_t i = 0; i < (kept + 7) / 8; ++i) words[i] = slot.request_text[i].load(relaxed);
+    const std::uint32_t method_length = slot.method_length.load(relaxed);
+    const std::uint32_t uri_length = slot.uri_length.load(relaxed);
+    std::array<std::uint64_t, ScoreboardSlot::method_words> method_copy;
+    std::array<std::uint64_t, ScoreboardSlot::uri_words> uri_copy;
+    const std::string_view method = load_bytes(slot.method, method_length, method_copy);
+    const std::string_view uri = load_bytes(slot.uri, uri_length, uri_copy);
     std::atomic_thread_fence(std::memory_order_acquire);
     if (slot.request_sequence.load(relaxed) != before) continue;
+    if (method_length == 0 && uri_length == 0) return {};
     std::string text;
-    append_escaped(text, {reinterpret_cast<const char*>(words.data()), kept});
-    if (length > kept) text += "...";
+    append_field(text, method, method_length);
+    text += ' ';
+    append_field(text, uri, uri_length);
     return text;
   }
   return "?";
 }
+
+// The first `n` (< 8) bytes of `p` in the first bytes of a word, without a call to memcpy.
+std::uint64_t short_word(const char* p, std::size_t n) noexcept {
+  alignas(8) char bytes[8] = {};
+  if (n & 4) std::memcpy(bytes, p, 4);
+  if (n & 2) std::memcpy(bytes + (n & 4), p + (n & 4), 2);
+  if (n & 1) bytes[n - 1] = p[n - 1];
+  std::uint64_t word;
+  std::memcpy(&word, bytes, 8);
+  return word;
+}
+
+// Stores the first N words' worth of `text` a word at a time. Bytes past the text in the last
+// word are unspecified (the reader knows the length); they are never read from past its end.
+template <std::size_t N>
+void store_bytes(std::array<std::atomic<std::uint64_t>, N>& field, std::string_view text) noexcept {
+  const std::size_t n = std::min(text.size(), N * 8);
+  const char* const p = text.data();
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p + i, 8);
+    field[i / 8].store(word, relaxed);
+  }
+  if (i == n) return;
+  if (n < 8) {
+    field[0].store(short_word(p, n), relaxed);
+    return;
+  }
+  // The last 8 bytes, shifted so that the tail leads the word: one load instead of a byte-wise copy.
+  std::uint64_t last;
+  std::memcpy(&last, p + n - 8, 8);
+  const unsigned shift = static_cast<unsigned>(8 * (8 - (n - i)));
+  if constexpr (std::endian::native == std::endian::little) last >>= shift;
+  else last <<= shift;
+  field[i / 8].store(last, relaxed);
+}
+
+std::uint32_t clamp_length(std::size_t n) noexcept { return static_cast<std::uint32_t>(std::min<std::size_t>(n, UINT32_MAX)); }
 
 }  // namespace
 
@@ -170,39 +180,21 @@ void SlotWriter::mark_ready() noexcept {
   slot_->lifecycle.store(Lifecycle::serving, std::memory_order_release);
 }
 
-void SlotWriter::set_activity(Activity activity) noexcept { slot_->activity.store(activity, relaxed); }
-
-// On every request, cache hits included: the bytes are copied as they are (escaping is the
-// reader's job) and only the words they fill are stored.
+// On every request, cache hits included: the bytes are stored as they are, a word at a time
+// (escaping is the reader's job).
 void SlotWriter::begin_request(std::string_view method, std::string_view uri, Clock::time_point started) noexcept {
-  const std::size_t method_bytes = std::min(method.size(), request_text_capacity - 1);
-  const std::size_t uri_bytes = std::min(uri.size(), request_text_capacity - method_bytes - 1);
-  const std::size_t kept = method_bytes + 1 + uri_bytes;
-  const std::size_t used_words = (kept + 7) / 8;
-  const std::size_t length = std::min<std::size_t>(method.size() + 1 + uri.size(), UINT32_MAX);
-  std::array<std::uint64_t, request_text_words> words;
-  words[used_words - 1] = 0;  // its tail past `kept` is stored too
-  char* const text = reinterpret_cast<char*>(words.data());
-  std::memcpy(text, method.data(), method_bytes);
-  text[method_bytes] = ' ';
-  std::memcpy(text + method_bytes + 1, uri.data(), uri_bytes);
-
   ScoreboardSlot& slot = *slot_;
   const std::uint32_t sequence = slot.request_sequence.load(relaxed);
   slot.request_sequence.store(sequence + 1, relaxed);
   std::atomic_thread_fence(std::memory_order_release);
-  for (std::size_t i = 0; i < used_words; ++i) slot.request_text[i].store(words[i], relaxed);
-  slot.request_length.store(static_cast<std::uint32_t>(length), relaxed);
+  store_bytes(slot.method, method);
+  store_bytes(slot.uri, uri);
+  slot.method_length.store(clamp_length(method.size()), relaxed);
+  slot.uri_length.store(clamp_length(uri.size()), relaxed);
   slot.request_sequence.store(sequence + 2, std::memory_order_release);
   slot.request_started_ns.store(to_ns(started), relaxed);
   slot.activity.store(Activity::handling, std::memory_order_release);
 }
-
-void SlotWriter::set_requests(std::uint64_t answered) noexcept { slot_->requests.store(answered, relaxed); }
-
-void SlotWriter::publish_cache(const CacheTally& tally) noexcept { store_cache(*slot_, tally); }
-
-void SlotWriter::set_rss(std::uint64_t bytes) noexcept { slot_->rss_bytes.store(bytes, relaxed); }
 
 void SlotWriter::mark_due(ExitReason reason) noexcept {
   slot_->due_reason.store(reason, relaxed);
@@ -244,8 +236,9 @@ void Scoreboard::claim(int slot, std::uint32_t generation) noexcept {
   s.due_reason.store(ExitReason::none, relaxed);
   s.requests.store(0, relaxed);
   s.request_started_ns.store(0, relaxed);
-  s.request_length.store(0, relaxed);
-  store_cache(s, {});
+  s.method_length.store(0, relaxed);
+  s.uri_length.store(0, relaxed);
+  clear_cache(s);
   s.rss_bytes.store(0, relaxed);
   s.lifecycle.store(Lifecycle::starting, std::memory_order_release);
 }

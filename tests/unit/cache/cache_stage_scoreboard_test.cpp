@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace pscgi::cache {
@@ -24,10 +25,16 @@ class CacheScoreboardTest : public ::testing::Test {
   std::vector<std::string> methods_seen;
   Pipeline pipeline;
 
+  CacheStage* cache = nullptr;
+
   void build(std::shared_ptr<process::Scoreboard> scoreboard, int slot) {
     config::CacheSettings settings;
     settings.ttl_jitter = 0;
-    pipeline.append(make_cache_stage(settings, config::WorkerSettings{}, nullptr, std::move(scoreboard)));
+    settings.max_entries = 2;
+    auto stage = std::make_unique<CacheStage>(settings, config::WorkerSettings{}, nullptr, CacheStageHooks{},
+                                              std::move(scoreboard));
+    cache = stage.get();
+    pipeline.append(std::move(stage));
     pipeline.append(std::make_unique<test_support::ScriptedApp>(
         [](const Request&) {
           return ResponseBuilder(200).content_type("text/plain").header("Cache-Control", "max-age=60").body("hi").finish();
@@ -36,10 +43,10 @@ class CacheScoreboardTest : public ::testing::Test {
     pipeline.on_worker_start({.pid = 77, .slot = slot});
   }
 
-  void send(std::string_view method, std::string_view uri) {
+  void send(std::string_view method, std::string_view uri, TimePoint at = t0) {
     const Request request = Request::from_variables(
         {{"REQUEST_METHOD", std::string(method)}, {"REQUEST_URI", std::string(uri)}, {"HTTP_HOST", "example.com"}});
-    Exchange exchange(request, t0);
+    Exchange exchange(request, at);
     pipeline.run(exchange);
   }
 };
@@ -70,6 +77,37 @@ TEST_F(CacheScoreboardTest, EveryRequestLeavesTheTallyInTheWorkersSlot) {
   // Only the worker's own slot.
   EXPECT_EQ(board->read(1).cache.lookups, 0u);
   EXPECT_EQ(board->read(3).cache.lookups, 0u);
+}
+
+// A hit publishes only lookups and hits: whatever else changes (expiry, eviction, stores) must
+// have been published by the request that changed it.
+TEST_F(CacheScoreboardTest, ThePublishedTallyAlwaysMatchesTheStagesCounters) {
+  board->claim(2, 1);
+  build(board, 2);
+  using std::chrono::seconds;
+  const std::vector<std::tuple<std::string, std::string, TimePoint>> requests = {
+      {"GET", "/a", t0},  {"GET", "/a", t0},  {"GET", "/b", t0},  {"GET", "/b", t0},
+      {"POST", "/b", t0}, {"GET", "/c", t0},  {"GET", "/c", t0},  {"GET", "/a", t0},  // /a was evicted
+      {"GET", "/c", t0 + seconds(61)},  {"GET", "/c", t0 + seconds(61)},  // expired, then stored again
+      {"HEAD", "/c", t0 + seconds(62)},
+  };
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const auto& [method, uri, at] = requests[i];
+    send(method, uri, at);
+    const CacheCounters& c = cache->counters();
+    const process::CacheTally published = board->read(2).cache;
+    EXPECT_EQ(published.lookups, c.lookups) << i;
+    EXPECT_EQ(published.hits, c.hits) << i;
+    EXPECT_EQ(published.misses, c.misses) << i;
+    EXPECT_EQ(published.bypasses, c.total_bypasses()) << i;
+    EXPECT_EQ(published.stores, c.stores) << i;
+    EXPECT_EQ(published.evictions, c.evictions) << i;
+    EXPECT_EQ(published.entries, c.entries) << i;
+    EXPECT_EQ(published.bytes, c.bytes) << i;
+  }
+  EXPECT_GT(cache->counters().evictions, 0u);
+  EXPECT_GT(cache->counters().expirations, 0u);
+  EXPECT_GT(cache->counters().hits, 3u);
 }
 
 TEST_F(CacheScoreboardTest, WithoutAScoreboardNothingIsPublishedAndTheCacheStillWorks) {
