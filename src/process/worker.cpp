@@ -48,6 +48,7 @@ Worker::Worker(const WorkerSetup& setup)
       signal_fd_(open_signal_fd()),
       scoreboard_(setup.scoreboard_slot),
       limits_(setup.spec.request_budget, setup.spec.lifetime, config_.workers.max_rss, Clock::now()),
+      lifetime_wake_(limits_.lifetime_end().value_or(Clock::time_point::max())),
       wake_in_asio_(io_, ::fcntl(wake_.fd(), F_DUPFD_CLOEXEC, 0)),
       connection_context_{io_,
                           pipeline_,
@@ -121,6 +122,7 @@ void Worker::judge_limits(Clock::time_point now, std::uint64_t rss) {
 // A worker already retiring stays so.
 void Worker::become_due(ExitReason reason) {
   due_ = reason;
+  lifetime_wake_ = Clock::time_point::max();
   if (stopping_) return;
   scoreboard_.mark_due(reason);
   set_process_title(title(" due"));
@@ -132,13 +134,6 @@ std::string Worker::title(std::string_view state) const {
   return fmt::format("pscgi: worker {} (gen {}){}", slot_, generation_, state);
 }
 
-// Nothing else would wake an idle worker to notice the end of its lifetime; once due (or
-// retiring) there is nothing more to notice.
-std::optional<Clock::time_point> Worker::lifetime_wake() const noexcept {
-  if (due_ != ExitReason::none || stopping_) return std::nullopt;
-  return limits_.lifetime_end();
-}
-
 bool Worker::finished() const noexcept { return immediate_ || (stopping_ && in_flight() == 0); }
 
 int Worker::idle_timeout_ms() const {
@@ -146,11 +141,11 @@ int Worker::idle_timeout_ms() const {
   if (accept_paused_) timeout = accept_pause;
   if (log::access_log_has_pending()) timeout = std::min<Clock::duration>(timeout, log::access_flush_interval);
   // The clock is read only for a deadline: this runs before every wait of a busy worker.
-  auto until = [&timeout](Clock::time_point deadline) {
+  Clock::time_point deadline = lifetime_wake_;
+  if (const auto parked = parked_.next_deadline(); parked && *parked < deadline) deadline = *parked;
+  if (deadline != Clock::time_point::max()) {
     timeout = std::min(timeout, std::max(deadline - Clock::now(), Clock::duration::zero()));
-  };
-  if (const auto deadline = parked_.next_deadline()) until(*deadline);
-  if (const auto end = lifetime_wake()) until(*end);
+  }
   if (timeout == Clock::duration::max()) return -1;
   // Round up, so that a wait never ends just before the deadline it is for.
   return static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(timeout).count());
@@ -177,7 +172,7 @@ void Worker::wait_in_asio() {
   Clock::duration wait = std::chrono::seconds(1);
   const Clock::time_point now = Clock::now();
   if (const auto deadline = parked_.next_deadline()) wait = std::min(wait, std::max(*deadline - now, Clock::duration::zero()));
-  if (const auto end = lifetime_wake()) wait = std::min(wait, std::max(*end - now, Clock::duration::zero()));
+  wait = std::min(wait, std::max(lifetime_wake_ - now, Clock::duration::zero()));
   io_.run_one_for(wait);
 }
 
@@ -342,6 +337,7 @@ void Worker::read_master_pipe() {
 // arrive on unix sockets).
 void Worker::begin_graceful_stop(const char* why) {
   if (stopping_) return;
+  lifetime_wake_ = Clock::time_point::max();
   scoreboard_.mark_retiring();
   set_process_title(title(" retiring"));
   spdlog::info("worker {} (gen {}) retiring ({}), {} connection(s) in flight", slot_, generation_, why, in_flight());

@@ -21,7 +21,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -80,7 +79,6 @@ class Worker {
   void stop_accepting();
   bool finished() const noexcept;
   int idle_timeout_ms() const;
-  std::optional<Clock::time_point> lifetime_wake() const noexcept;
 
   const config::Config& config_;
   const std::vector<Listener>& listeners_;
@@ -93,6 +91,9 @@ class Worker {
   SlotWriter scoreboard_;  ///< this worker's own slot
   WorkerLimits limits_;
   RssReader rss_;
+  /// The end of the lifetime, which the waits must not sleep past (nothing else would wake an
+  /// idle worker); max once the worker is due or retiring, when there is nothing more to notice.
+  Clock::time_point lifetime_wake_;
   ExitReason due_ = ExitReason::none;  ///< the limit reached first, once reached
   Clock::time_point next_check_{};     ///< of the age and the RSS
 
