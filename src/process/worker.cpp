@@ -115,19 +115,21 @@ void Worker::check_limits(Clock::time_point now) {
 void Worker::judge_limits(Clock::time_point now, std::uint64_t rss) {
   next_check_ = limits_.next_check(now);
   if (due_ != ExitReason::none) return;
-  if (const ExitReason reason = limits_.reached(answered_, now, rss); reason != ExitReason::none) become_due(reason);
+  if (const ExitReason reason = limits_.reached(answered_, now, rss); reason != ExitReason::none) become_due(reason, rss);
 }
 
 // Once: the slot says `due` (and why) until the master, with the replacement ready, sends SIGTERM.
 // A worker already retiring stays so.
-void Worker::become_due(ExitReason reason) {
+void Worker::become_due(ExitReason reason, std::uint64_t rss) {
   due_ = reason;
   lifetime_wake_ = Clock::time_point::max();
   if (stopping_) return;
   scoreboard_.mark_due(reason);
   set_process_title(title(" due"));
-  spdlog::info("worker {} (gen {}) is due ({}) after {} requests; serving until the master replaces it", slot_,
-               generation_, exit_reason_name(reason), answered_);
+  const std::string rss_detail =
+      reason == ExitReason::max_rss ? fmt::format(", RSS {} bytes over {}", rss, limits_.max_rss()) : std::string();
+  spdlog::info("worker {} (gen {}) is due ({}) after {} requests{}; serving until the master replaces it", slot_,
+               generation_, exit_reason_name(reason), answered_, rss_detail);
 }
 
 std::string Worker::title(std::string_view state) const {
@@ -251,7 +253,7 @@ void Worker::on_connection_end(Progress end) {
   if (end == Progress::answered) {
     ++answered_;
     scoreboard_.set_requests(answered_);
-    if (due_ == ExitReason::none && limits_.budget_spent(answered_)) become_due(ExitReason::max_requests);
+    if (due_ == ExitReason::none && limits_.budget_spent(answered_)) become_due(ExitReason::max_requests, 0);
   }
   publish_activity();
 }

@@ -65,7 +65,8 @@ class Worker {
   void become_ready();
   void check_limits(Clock::time_point now);
   void judge_limits(Clock::time_point now, std::uint64_t rss);
-  void become_due(ExitReason reason);
+  /// `rss`: what was read, for the log line of max_rss.
+  void become_due(ExitReason reason, std::uint64_t rss);
   std::string title(std::string_view state) const;
   void on_async_connection_end(Connection& connection, Progress end);
   void start_accepting();
