@@ -69,11 +69,14 @@ TEST_F(AccessLogTest, ASettingThatCannotBeOpenedChangesNothing) {
   first.access_log = path;
   setup_logging(first, "master");
 
+  // Below a regular file: no directory can be made there (spdlog makes missing directories).
+  const std::string not_a_directory = dir + "/plain-file";
+  std::ofstream(not_a_directory) << "x";
   config::LogSettings broken = first;
-  broken.error_log = dir + "/missing-directory/error.log";
+  broken.error_log = not_a_directory + "/error.log";
   EXPECT_THROW(setup_logging(broken, "master"), std::exception);
   broken = first;
-  broken.access_log = dir + "/missing-directory/access.log";
+  broken.access_log = not_a_directory + "/access.log";
   EXPECT_THROW(setup_logging(broken, "master"), std::exception);
 
   spdlog::error("still here");

@@ -2,7 +2,6 @@
 
 #include "cache/cache_generation.hpp"
 #include "log/logging.hpp"
-#include "process/scoreboard.hpp"
 
 #include <pscgi/exchange.hpp>
 #include <pscgi/response.hpp>
@@ -64,7 +63,6 @@ struct GenerationsTest : ::testing::Test {
   std::string error_log = dir + "/error.log";
   AppRegistry apps;
   int apps_made = 0;
-  std::shared_ptr<Scoreboard> scoreboard = Scoreboard::create(8);
   std::unique_ptr<Generations> generations;
 
   void SetUp() override {
@@ -75,7 +73,7 @@ struct GenerationsTest : ::testing::Test {
       return std::make_unique<GreetingApp>(settings.options.at("greeting"));
     });
     generations = std::make_unique<Generations>(config_path, apps,
-                                                pipeline::StageDependencies{cache::CacheGeneration::create(), scoreboard});
+                                                pipeline::StageDependencies{cache::CacheGeneration::create(), nullptr});
   }
   void TearDown() override {
     generations.reset();
@@ -224,7 +222,8 @@ TEST_F(GenerationsTest, AReloadAppliesTheNewLogSettingsAndReleasingTheNewestGoes
 TEST_F(GenerationsTest, ALogFileThatCannotBeOpenedIsRefused) {
   start({"a.sock"});
   std::string text = config_text({"a.sock", "b.sock"}, "two");
-  text.replace(text.find(error_log), error_log.size(), dir + "/missing/error.log");
+  std::ofstream(dir + "/plain-file") << "x";  // no directory can be made below it
+  text.replace(text.find(error_log), error_log.size(), dir + "/plain-file/error.log");
   write_config(text);
 
   EXPECT_FALSE(generations->reload(2).has_value());
