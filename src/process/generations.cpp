@@ -148,7 +148,9 @@ std::uint32_t Generations::newest() const noexcept {
 // worker of the new generation that still held the old socket would keep it listening, with
 // connects queued on it that nobody will ever accept (clients hang instead of being refused; a TCP
 // port stays taken, so a later reload back to it would fail). The same holds the other way round
-// for a worker of an old generation started while a newer one is live.
+// for a worker of an old generation started while a newer one is live. The other generations'
+// records keep the closed numbers in this process; nothing here reads them (the worker is set up
+// from its own generation only, and leaves with _Exit, so no destructor closes them again).
 void Generations::close_other_generations_sockets(std::uint32_t number) const noexcept {
   for (int fd : pool_.fds_not_used_by(number)) ::close(fd);
 }
