@@ -112,11 +112,14 @@ Setting percent_setting(std::string path, Get get, int lo, int hi, std::string d
     if (std::abs(percent - whole) > 1e-6) {
       field.fail(fmt::format("must be a whole percentage, got {}", format_percent(percent / 100)));
     }
+    // A bare 1 or 10 is a fraction (100%, 1000%), which is rarely what was meant.
+    const std::string text = field.scalar("");
+    if (text.find('%') == std::string::npos && percent >= 100) {
+      field.fail(fmt::format("write the percentage with its sign, as {}%: a bare {} is a fraction ({})", text, text,
+                             format_percent(percent / 100)));
+    }
     if (whole < lo || whole > hi) {
-      const std::string text = field.scalar("");
-      const bool bare = text.find('%') == std::string::npos && whole > 100;
-      field.fail(range_message(fmt::format("{}%", lo), fmt::format("{}%", hi), false, format_percent(whole / 100)) +
-                 (bare ? fmt::format(" (a bare number is a fraction: write {}% for {} percent)", text, text) : ""));
+      field.fail(range_message(fmt::format("{}%", lo), fmt::format("{}%", hi), false, format_percent(whole / 100)));
     }
     get(config) = static_cast<int>(whole);
   };

@@ -94,8 +94,12 @@ TEST(WorkerSettingsTest, JitterIsAWholePercentage) {
   EXPECT_EQ(error_of("workers:\n  max_lifetime_jitter: 101%\n"),
             "pscgi.yaml:2:24: workers.max_lifetime_jitter: must be between 0% and 100%, got 101%");
   EXPECT_EQ(error_of("workers:\n  max_lifetime_jitter: 10\n"),
-            "pscgi.yaml:2:24: workers.max_lifetime_jitter: must be between 0% and 100%, got 1000% (a bare number "
-            "is a fraction: write 10% for 10 percent)");
+            "pscgi.yaml:2:24: workers.max_lifetime_jitter: write the percentage with its sign, as 10%: a bare 10 is "
+            "a fraction (1000%)");
+  EXPECT_EQ(error_of("workers:\n  max_lifetime_jitter: 1\n"),
+            "pscgi.yaml:2:24: workers.max_lifetime_jitter: write the percentage with its sign, as 1%: a bare 1 is "
+            "a fraction (100%)");
+  EXPECT_EQ(workers_of("workers: {max_lifetime_jitter: 0.5}").max_lifetime_jitter, 50);
   EXPECT_THAT(error_of("workers: {max_lifetime_jitter: lots}"),
               HasSubstr("workers.max_lifetime_jitter: expected a percentage such as 10%"));
 }
