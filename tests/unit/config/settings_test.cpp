@@ -74,7 +74,8 @@ const Config* changing_fixture(const Setting& setting) {
 
 TEST(SettingsTest, TheFixturesChangeEveryKey) {
   for (const Setting* setting : values()) {
-    EXPECT_NE(changing_fixture(*setting), nullptr) << setting->path << " is at its default in full.yaml and adaptive.yaml";
+    EXPECT_NE(changing_fixture(*setting), nullptr)
+        << setting->path << " is at its default in full.yaml and adaptive.yaml";
   }
 }
 
