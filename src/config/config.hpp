@@ -5,6 +5,7 @@
 
 #include <pscgi/app.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -27,11 +28,37 @@ struct ListenAddress {
   std::string text;        ///< as written in the config, for messages
 };
 
+/// `workers:` — the pool and each worker's life (docs/operations.md, "The process lifecycle").
 struct WorkerSettings {
+  /// The most workers a pool may hold, whatever `max` says (the scoreboard has a slot for each,
+  /// plus room for replacements: process::Scoreboard::capacity_limit).
+  static constexpr int most_workers = 1024;
+
+  /// Fixed pool: `count` workers. Adaptive pool: `min` set instead (`count` and `min` are
+  /// mutually exclusive), the master keeps between `min` and `max` workers by load.
   int count = 4;
+  std::optional<int> min;                  ///< set: the pool is adaptive
+  std::optional<int> max;                  ///< unset: see max_workers()
+  int spare = 0;                           ///< adaptive: idle workers kept ready beyond the busy ones
+  Duration spawn_interval = std::chrono::milliseconds(200);  ///< adaptive: at most one new worker per this
+  Duration idle_timeout = std::chrono::seconds(30);          ///< adaptive: an idle worker this long may go
   std::uint64_t max_requests = 1000;  ///< 0 = no limit
   std::uint64_t max_requests_jitter = 100;
+  Duration max_lifetime = Duration::zero();  ///< 0 = no limit
+  int max_lifetime_jitter = 10;              ///< percent of max_lifetime added at random
+  std::size_t max_rss = 0;                   ///< bytes; 0 = no limit
+  int max_recycling = 1;                     ///< workers replaced at the same moment
+  Duration timeout = std::chrono::seconds(30);  ///< a request running longer is killed; 0 = off
   Duration graceful_timeout = std::chrono::seconds(30);
+
+  bool adaptive() const noexcept { return min.has_value(); }
+  /// The most workers the pool may hold (TTIN's ceiling): `max`, or 4 × count for a fixed pool,
+  /// or 4 × min for an adaptive pool without `max`; never more than most_workers.
+  int max_workers() const noexcept { return max ? *max : std::min(most_workers, 4 * initial_workers()); }
+  /// The fewest workers the pool may hold (TTOU's floor): `min`, or 1 for a fixed pool.
+  int min_workers() const noexcept { return min ? *min : 1; }
+  /// How many workers the pool starts with.
+  int initial_workers() const noexcept { return min ? *min : count; }
 };
 
 struct Limits {

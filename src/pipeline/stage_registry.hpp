@@ -15,11 +15,17 @@ namespace pscgi::cache {
 class CacheGeneration;
 }
 
+namespace pscgi::process {
+class Scoreboard;
+}  // namespace pscgi::process
+
 namespace pscgi::pipeline {
 
 /// What stages need from the master besides the config.
 struct StageDependencies {
   std::shared_ptr<cache::CacheGeneration> cache_generation;  ///< shared with the master (SIGUSR2)
+  /// Where each worker publishes its counters (its slot is WorkerInfo::slot); null in tests.
+  std::shared_ptr<process::Scoreboard> scoreboard;
 };
 
 struct StageEntry {
