@@ -99,6 +99,7 @@ class Master {
   void kill_overdue_retirees();
   void retire_previous_generations();
   void recycle_due_workers();
+  void warn_if_rss_limit_too_low(const WorkerRecord& worker);
   void follow_load();
   void maintain_worker_count();
 
@@ -133,6 +134,7 @@ class Master {
   int quick_failures_ = 0;  ///< consecutive workers that failed right after starting
   Clock::time_point respawn_not_before_{};
   Clock::time_point last_growth_{};  ///< the adaptive pool's last added worker
+  bool warned_rss_limit_ = false;
 };
 
 /// "exited with status 3", "was killed by signal 9 (Killed)".

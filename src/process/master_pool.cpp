@@ -120,7 +120,18 @@ void Master::recycle_due_workers() {
     const WorkerRecord* worker = table_.find_slot(slot);
     spdlog::info("worker {} (pid {}, gen {}) is due ({}); starting its replacement in slot {}", worker->slot, worker->pid,
                  worker->generation, exit_reason_name(worker->seen.due_reason), successor);
+    warn_if_rss_limit_too_low(*worker);
   }
+}
+
+// A max_rss below what a fresh worker needs makes every worker due at once: the pool is replaced
+// over and over. Say so once, rather than let the churn pass for normal recycling.
+void Master::warn_if_rss_limit_too_low(const WorkerRecord& worker) {
+  if (warned_rss_limit_ || worker.seen.due_reason != ExitReason::max_rss) return;
+  if (os_.now() - worker.started_at >= settings_.min_uptime) return;
+  warned_rss_limit_ = true;
+  spdlog::warn("worker {} reached workers.max_rss right after it started ({} bytes resident): every worker will be "
+               "replaced as soon as it starts; raise workers.max_rss", worker.slot, worker.seen.rss_bytes);
 }
 
 // Grow while all workers but `spare` are busy, one per spawn_interval; shrink while more than

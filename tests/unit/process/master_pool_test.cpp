@@ -8,7 +8,11 @@
 
 #include <gtest/gtest.h>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <set>
+#include <sstream>
 
 namespace pscgi::process {
 namespace {
@@ -87,6 +91,29 @@ TEST_F(MasterTest, AReplacementThatDiesLeavesItsDueWorkerToBeTriedAgain) {
   make_ready(os.spawned[2].pid);
   master.turn();
   EXPECT_EQ(os.signals_to(100, SIGTERM), 1);
+}
+
+TEST_F(MasterTest, ARssLimitBelowAFreshWorkerIsReportedOnce) {
+  settings = fixed_pool(1);
+  Master master = make();
+  master.turn();
+  make_all_ready(master);
+  slot_of(100).mark_due(ExitReason::max_rss);
+  std::ostringstream out;
+  const auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_mt>(out)));
+  master.turn();
+  make_ready(os.spawned.back().pid);
+  slot_of(os.spawned.back().pid).mark_due(ExitReason::max_rss);
+  master.turn();
+  master.turn();
+  spdlog::set_default_logger(previous);
+  const std::string log = out.str();
+  std::size_t warnings = 0;
+  for (std::size_t at = log.find("raise workers.max_rss"); at != std::string::npos; at = log.find("raise workers.max_rss", at + 1)) {
+    ++warnings;
+  }
+  EXPECT_EQ(warnings, 1u) << log;
 }
 
 TEST_F(MasterTest, BudgetsAreDrawnAboveTheFloorAndDifferBetweenWorkers) {
