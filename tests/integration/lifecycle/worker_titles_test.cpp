@@ -3,9 +3,9 @@
 
 #include "worker_titles.hpp"
 
-#include <gtest/gtest.h>
-
 #include "harness.hpp"
+
+#include <gtest/gtest.h>
 
 #include <csignal>
 #include <sys/wait.h>
