@@ -5,6 +5,7 @@
 
 #include <pscgi/app.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -29,6 +30,10 @@ struct ListenAddress {
 
 /// `workers:` — the pool and each worker's life (docs/operations.md, "The process lifecycle").
 struct WorkerSettings {
+  /// The most workers a pool may hold, whatever `max` says (the scoreboard has a slot for each,
+  /// plus room for replacements: process::Scoreboard::capacity_limit).
+  static constexpr int most_workers = 1024;
+
   /// Fixed pool: `count` workers. Adaptive pool: `min` set instead (`count` and `min` are
   /// mutually exclusive), the master keeps between `min` and `max` workers by load.
   int count = 4;
@@ -48,8 +53,8 @@ struct WorkerSettings {
 
   bool adaptive() const noexcept { return min.has_value(); }
   /// The most workers the pool may hold (TTIN's ceiling): `max`, or 4 × count for a fixed pool,
-  /// or 4 × min for an adaptive pool without `max`.
-  int max_workers() const noexcept { return max ? *max : 4 * (min ? *min : count); }
+  /// or 4 × min for an adaptive pool without `max`; never more than most_workers.
+  int max_workers() const noexcept { return max ? *max : std::min(most_workers, 4 * initial_workers()); }
   /// The fewest workers the pool may hold (TTOU's floor): `min`, or 1 for a fixed pool.
   int min_workers() const noexcept { return min ? *min : 1; }
   /// How many workers the pool starts with.

@@ -19,6 +19,7 @@ std::vector<const Setting*> children_of(std::string_view parent) {
 void describe_section(const Setting& section, const Config& config, std::string& out) {
   out += fmt::format("{}:\n", section.path);
   for (const Setting* child : children_of(section.path)) {
+    if (child->shown && !child->shown(config)) continue;
     out += fmt::format("  {}: {}\n", leaf_name(child->path), child->show(config));
   }
   if (section.show_extra) {
@@ -54,7 +55,7 @@ std::string describe_config(const Config& config) {
   for (const Setting* setting : children_of("")) {
     if (setting->kind == SettingKind::section) {
       describe_section(*setting, config, out);
-    } else {
+    } else if (!setting->shown || setting->shown(config)) {
       out += fmt::format("{}: {}\n", setting->path, setting->show(config));
     }
   }

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -37,6 +38,27 @@ Setting integer_setting(std::string path, Get get, std::int64_t lo, std::int64_t
   };
   auto show = [get](const Config& config) { return std::to_string(get(config)); };
   return custom_setting(std::move(path), "integer", std::move(allowed), std::move(doc), load, show);
+}
+
+/// An integer in [lo, hi], or `~` for unset (a std::optional). `unset` says what `~` means, for
+/// the reference: "a fixed pool".
+template <class Get>
+Setting optional_integer_setting(std::string path, Get get, std::int64_t lo, std::int64_t hi, std::string_view unset,
+                                 std::string doc) {
+  auto load = [get, lo, hi](const Field& field, Config& config) {
+    auto& target = get(config);
+    if (field.is_null()) {
+      target.reset();
+    } else {
+      target = static_cast<typename std::remove_reference_t<decltype(target)>::value_type>(field.integer(lo, hi));
+    }
+  };
+  auto show = [get](const Config& config) {
+    const auto& value = get(config);
+    return value ? std::to_string(*value) : std::string("~");
+  };
+  return custom_setting(std::move(path), "integer, or `~`", fmt::format("{} to {}; `~` for {}", lo, hi, unset),
+                        std::move(doc), load, show);
 }
 
 template <class Get>
@@ -78,6 +100,32 @@ Setting fraction_setting(std::string path, Get get, double lo, double hi, std::s
   auto show = [get](const Config& config) { return format_percent(get(config)); };
   return custom_setting(std::move(path), "percentage", fmt::format("{} to {}", format_percent(lo), format_percent(hi)),
                         std::move(doc), load, show);
+}
+
+/// A whole percentage in [lo, hi] kept as an int (`10%` is 10), written as fraction_setting's are.
+template <class Get>
+Setting percent_setting(std::string path, Get get, int lo, int hi, std::string doc) {
+  auto load = [get, lo, hi](const Field& field, Config& config) {
+    const double percent = field.parse("a percentage such as 10%", parse_fraction) * 100;
+    // The product of a decimal fraction and 100 is not always exact (0.07 * 100).
+    const double whole = std::round(percent);
+    if (std::abs(percent - whole) > 1e-6) {
+      field.fail(fmt::format("must be a whole percentage, got {}", format_percent(percent / 100)));
+    }
+    // A bare 1 or 10 is a fraction (100%, 1000%), which is rarely what was meant.
+    const std::string text = field.scalar("");
+    if (text.find('%') == std::string::npos && percent >= 100) {
+      field.fail(fmt::format("write the percentage with its sign, as {}%: a bare {} is a fraction ({})", text, text,
+                             format_percent(percent / 100)));
+    }
+    if (whole < lo || whole > hi) {
+      field.fail(range_message(fmt::format("{}%", lo), fmt::format("{}%", hi), false, format_percent(whole / 100)));
+    }
+    get(config) = static_cast<int>(whole);
+  };
+  auto show = [get](const Config& config) { return fmt::format("{}%", get(config)); };
+  return custom_setting(std::move(path), "percentage", fmt::format("{}% to {}%, whole", lo, hi), std::move(doc), load,
+                        show);
 }
 
 template <class Get>

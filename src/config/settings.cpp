@@ -5,6 +5,7 @@
 #include "config/special_settings.hpp"
 #include "pipeline/stage_registry.hpp"
 #include "config/units.hpp"
+#include "config/worker_settings.hpp"
 
 #include <fmt/format.h>
 
@@ -49,32 +50,6 @@ std::vector<Setting> top_level_settings() {
                        "File the master writes its process id to, for init scripts and log rotation. `~` (the "
                        "default): no pid file."),
       pipeline_setting("pipeline", pipeline_doc()),
-  };
-}
-
-std::vector<Setting> worker_settings() {
-  return {
-      section_setting("workers",
-                      "The worker processes the master forks. Each worker is one thread that runs one request at a "
-                      "time; connections whose request is still arriving wait parked meanwhile, so a slow client "
-                      "does not hold a worker. The master keeps their number at `count`, replacing any that exits."),
-      integer_setting(
-          "workers.count", [](auto& c) -> auto& { return c.workers.count; }, 1, 1024,
-          "Number of worker processes. A start: the number of CPU cores, more when the app spends its "
-          "time waiting on other servers."),
-      integer_setting(
-          "workers.max_requests", [](auto& c) -> auto& { return c.workers.max_requests; }, 0, 1'000'000'000,
-          "A worker exits after this many requests (plus its jitter) and the master starts a fresh "
-          "one, which bounds slow leaks in the app. `0`: no limit."),
-      integer_setting(
-          "workers.max_requests_jitter", [](auto& c) -> auto& { return c.workers.max_requests_jitter; }, 0, 1'000'000,
-          "Each worker's limit is `max_requests` plus a random number from 0 to this, so that workers "
-          "started together do not all restart together. Ignored when `max_requests` is 0."),
-      duration_setting(
-          "workers.graceful_timeout", [](auto& c) -> auto& { return c.workers.graceful_timeout; }, Duration::zero(),
-          hours(24),
-          "On a graceful stop or reload, how long a worker may take to finish its current request "
-          "before the master kills it. `0`: kill at once."),
   };
 }
 
@@ -140,7 +115,8 @@ std::vector<Setting> cache_settings() {
       duration_setting(
           "cache.max_ttl", [](auto& c) -> auto& { return c.cache.max_ttl; }, seconds(1), kMonth,
           "Upper bound on every lifetime, whatever the response asks for."),
-      max_entries_setting("cache.max_entries", 1, 100'000'000,
+      optional_integer_setting("cache.max_entries", [](auto& c) -> auto& { return c.cache.max_entries; }, 1,
+                               100'000'000, "the computed default",
                           "Most responses one worker's cache holds; the least recently used goes first. `~` (the "
                           "default): `max(16, workers.max_requests / 5)` (a worker replaced after `max_requests` "
                           "requests cannot store more responses than that many, and only those asked for again "
@@ -205,6 +181,23 @@ std::vector<Setting> build_table() {
   return table;
 }
 
+std::vector<Relation> cache_relations() {
+  return {
+      {"cache.max_object_bytes", "cache.max_bytes",
+       [](const Config& c, const GivenKeys&) -> std::optional<std::string> {
+         if (c.cache.max_object_bytes <= c.cache.max_bytes) return std::nullopt;
+         return fmt::format("cache.max_object_bytes ({}) is larger than cache.max_bytes ({})",
+                            format_size(c.cache.max_object_bytes), format_size(c.cache.max_bytes));
+       }},
+      {"cache.ttl", "cache.max_ttl",
+       [](const Config& c, const GivenKeys&) -> std::optional<std::string> {
+         if (c.cache.ttl <= c.cache.max_ttl) return std::nullopt;
+         return fmt::format("cache.ttl ({}) is longer than cache.max_ttl ({})", format_duration(c.cache.ttl),
+                            format_duration(c.cache.max_ttl));
+       }},
+  };
+}
+
 }  // namespace
 
 const std::vector<Setting>& settings_table() {
@@ -230,20 +223,11 @@ std::string_view leaf_name(std::string_view path) noexcept {
 }
 
 const std::vector<Relation>& settings_relations() {
-  static const std::vector<Relation> relations{
-      {"cache.max_object_bytes", "cache.max_bytes",
-       [](const Config& c) -> std::optional<std::string> {
-         if (c.cache.max_object_bytes <= c.cache.max_bytes) return std::nullopt;
-         return fmt::format("cache.max_object_bytes ({}) is larger than cache.max_bytes ({})",
-                            format_size(c.cache.max_object_bytes), format_size(c.cache.max_bytes));
-       }},
-      {"cache.ttl", "cache.max_ttl",
-       [](const Config& c) -> std::optional<std::string> {
-         if (c.cache.ttl <= c.cache.max_ttl) return std::nullopt;
-         return fmt::format("cache.ttl ({}) is longer than cache.max_ttl ({})", format_duration(c.cache.ttl),
-                            format_duration(c.cache.max_ttl));
-       }},
-  };
+  static const std::vector<Relation> relations = [] {
+    std::vector<Relation> all = worker_relations();
+    for (auto& relation : cache_relations()) all.push_back(std::move(relation));
+    return all;
+  }();
   return relations;
 }
 

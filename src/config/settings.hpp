@@ -36,6 +36,9 @@ struct Setting {
   bool required = false;  ///< must be given whenever its section is
   Load load;              ///< values: reads and checks the value into the Config; throws ConfigError
   Show show;              ///< values: the Config's value as YAML text (it loads back to the same)
+  /// values: whether describe_config() prints the key; unset = always. A key that another one
+  /// excludes (`workers.count` beside `workers.min`) is left out so the output loads back.
+  std::function<bool(const Config&)> shown;
   LoadExtra load_extra;   ///< sections: takes keys the table does not name; unset = they are errors
   ShowExtra show_extra;   ///< sections: those keys again, as (key, YAML text)
 };
@@ -52,12 +55,16 @@ std::string_view parent_path(std::string_view path) noexcept;
 /// `workers.count` -> `count`.
 std::string_view leaf_name(std::string_view path) noexcept;
 
-/// A rule between two settings, checked once the whole file is read.
+/// Whether the file gives a key (full path), even as `~`.
+using GivenKeys = std::function<bool(std::string_view path)>;
+
+/// A rule between two settings, checked once the whole file is read. The error is reported at the
+/// key the file gives; when it gives both, at the later one (where a reader meets the conflict).
 struct Relation {
-  std::string path;   ///< the key named in the error
-  std::string other;  ///< the key it is compared with (named in the error when `path` is absent)
+  std::string path;   ///< the key the rule is about (named in the error when the file gives neither)
+  std::string other;  ///< the key it is compared with
   /// Says what is wrong, or nothing.
-  std::function<std::optional<std::string>(const Config&)> problem;
+  std::function<std::optional<std::string>(const Config&, const GivenKeys&)> problem;
 };
 
 const std::vector<Relation>& settings_relations();

@@ -166,21 +166,6 @@ Setting statuses_setting(std::string path, std::string doc) {
                         show);
 }
 
-Setting max_entries_setting(std::string path, std::int64_t lo, std::int64_t hi, std::string doc) {
-  auto load = [lo, hi](const Field& field, Config& config) {
-    if (field.is_null()) {
-      config.cache.max_entries.reset();
-    } else {
-      config.cache.max_entries = static_cast<std::size_t>(field.integer(lo, hi));
-    }
-  };
-  auto show = [](const Config& config) {
-    return config.cache.max_entries ? std::to_string(*config.cache.max_entries) : std::string("~");
-  };
-  return custom_setting(std::move(path), "integer, or `~`",
-                        fmt::format("{} to {}; `~` for the computed default", lo, hi), std::move(doc), load, show);
-}
-
 Setting app_section_setting(std::string path, std::string doc) {
   Setting setting = section_setting(std::move(path), std::move(doc));
   setting.load_extra = [](const std::string& key, const Field& field, Config& config) {

@@ -4,7 +4,6 @@
 
 #include "config/settings.hpp"
 
-#include <cstdint>
 #include <string>
 
 namespace pscgi::config {
@@ -23,8 +22,6 @@ Setting bypass_cookies_setting(std::string path, std::string doc);
 Setting methods_setting(std::string path, std::string doc);
 /// `cache.statuses`: status codes 100–599, at least one.
 Setting statuses_setting(std::string path, std::string doc);
-/// `cache.max_entries`: a count in [lo, hi], or `~` for the computed default.
-Setting max_entries_setting(std::string path, std::int64_t lo, std::int64_t hi, std::string doc);
 /// `app`: a section whose keys other than `type` become the app's string options.
 Setting app_section_setting(std::string path, std::string doc);
 

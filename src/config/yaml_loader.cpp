@@ -11,6 +11,7 @@
 #include <cstring>
 #include <memory>
 #include <numeric>
+#include <utility>
 
 namespace pscgi::config {
 namespace {
@@ -120,14 +121,24 @@ class Loader {
   }
 
   void check_relations(const Config& config) const {
+    const GivenKeys given = [this](std::string_view path) { return positions_.contains(std::string(path)); };
     for (const auto& relation : settings_relations()) {
-      const auto problem = relation.problem(config);
+      const auto problem = relation.problem(config, given);
       if (!problem) continue;
-      const bool given = positions_.contains(relation.path);
-      const std::string& path = given || !positions_.contains(relation.other) ? relation.path : relation.other;
+      const std::string& path = blamed_key(relation);
       const auto where = positions_.find(path);
       fail(where == positions_.end() ? Position{} : where->second, path, *problem);
     }
+  }
+
+  // The key of the two that the file gives, or the later one when it gives both.
+  const std::string& blamed_key(const Relation& relation) const {
+    const auto path_at = positions_.find(relation.path);
+    const auto other_at = positions_.find(relation.other);
+    if (other_at == positions_.end()) return relation.path;
+    if (path_at == positions_.end()) return relation.other;
+    const auto order = [](Position p) { return std::pair(p.line, p.column); };
+    return order(other_at->second) > order(path_at->second) ? relation.other : relation.path;
   }
 
   std::string unknown_key_message(const std::string& prefix, const std::string& key) const;

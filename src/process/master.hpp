@@ -103,7 +103,8 @@ class Master {
   void maintain_worker_count();
 
   // Acting on workers.
-  bool spawn(int replaces_slot = 0);
+  /// Starts a worker of the current generation in the lowest free slot; returns the slot, 0 on failure.
+  int spawn(int replaces_slot = 0);
   void retire(WorkerRecord& worker, ExitReason reason);
   void kill(WorkerRecord& worker, ExitReason reason);
   WorkerRecord* pick_worker_to_retire();

@@ -10,7 +10,7 @@
 
 namespace pscgi::process {
 
-/// The signals the server acts on: TERM, INT, QUIT, HUP, USR1, USR2, CHLD.
+/// The signals the server acts on: TERM, INT, QUIT, HUP, USR1, USR2, CHLD, TTIN, TTOU.
 sigset_t server_signals();
 /// Blocks server_signals() in this thread (and, through inheritance, in every child) and ignores
 /// SIGPIPE (a closed peer is an error return, not a death).

@@ -15,6 +15,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 const std::string kFullPath = PSCGI_FIXTURES_DIR "/config/full.yaml";
+const std::string kAdaptivePath = PSCGI_FIXTURES_DIR "/config/adaptive.yaml";
 
 TEST(DescribeConfigTest, ShowsTheValuesOfACheckedFile) {
   const std::string text = describe_config(load_config_file(kFullPath));
@@ -23,8 +24,10 @@ TEST(DescribeConfigTest, ShowsTheValuesOfACheckedFile) {
   EXPECT_THAT(text, HasSubstr("socket_mode: \"0600\"\n"));
   EXPECT_THAT(text, HasSubstr("pid_file: /tmp/pscgi-full.pid\n"));
   EXPECT_THAT(text, HasSubstr("pipeline: [cache, access_log]\n"));
-  EXPECT_THAT(text, HasSubstr("workers:\n  count: 2\n  max_requests: 500\n  max_requests_jitter: 50\n"
-                              "  graceful_timeout: 5s\n"));
+  EXPECT_THAT(text, HasSubstr("workers:\n  count: 2\n  min: ~\n  max: 6\n  spare: 1\n  spawn_interval: 50ms\n"
+                              "  idle_timeout: 5s\n  max_requests: 500\n  max_requests_jitter: 50\n"
+                              "  max_lifetime: 1h\n  max_lifetime_jitter: 25%\n  max_rss: 256MiB\n"
+                              "  max_recycling: 2\n  timeout: 10s\n  graceful_timeout: 5s\n"));
   EXPECT_THAT(text, HasSubstr("  max_header_bytes: 16KiB\n"));
   EXPECT_THAT(text, HasSubstr("  level: debug\n"));
   EXPECT_THAT(text, HasSubstr("  access_log: \"off\"\n"));
@@ -38,12 +41,20 @@ TEST(DescribeConfigTest, ShowsDefaultsForAnUnsetOptional) {
   const std::string text = describe_config(default_config());
   EXPECT_THAT(text, HasSubstr("pid_file: ~\n"));
   EXPECT_THAT(text, HasSubstr("  max_entries: ~\n"));
+  EXPECT_THAT(text, HasSubstr("workers:\n  count: 4\n  min: ~\n  max: ~\n"));
   EXPECT_THAT(text, HasSubstr("  bypass_cookies: [\"*\"]\n"));
   EXPECT_THAT(text, Not(HasSubstr("# effective")));  // no source, no comment
 }
 
+// count and min exclude each other, so an adaptive pool is shown without count.
+TEST(DescribeConfigTest, ShowsAnAdaptivePoolWithoutCount) {
+  const std::string text = describe_config(load_config_file(kAdaptivePath));
+  EXPECT_THAT(text, HasSubstr("workers:\n  min: 2\n  max: 8\n  spare: 1\n"));
+  EXPECT_THAT(text, Not(HasSubstr("count:")));
+}
+
 TEST(DescribeConfigTest, LoadsBackIntoTheSameConfig) {
-  for (const Config& config : {default_config(), load_config_file(kFullPath)}) {
+  for (const Config& config : {default_config(), load_config_file(kFullPath), load_config_file(kAdaptivePath)}) {
     const std::string text = describe_config(config);
     EXPECT_EQ(describe_config(load_config_text(text, config.source)), text);
   }

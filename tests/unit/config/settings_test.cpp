@@ -12,6 +12,7 @@ namespace pscgi::config {
 namespace {
 
 const std::string kFullPath = PSCGI_FIXTURES_DIR "/config/full.yaml";
+const std::string kAdaptivePath = PSCGI_FIXTURES_DIR "/config/adaptive.yaml";
 
 std::vector<const Setting*> values() {
   std::vector<const Setting*> out;
@@ -45,7 +46,7 @@ TEST(SettingsTest, EveryEntryIsCompleteAndUnique) {
       EXPECT_TRUE(setting.load && setting.show);
       EXPECT_FALSE(setting.allowed.empty());
     } else {
-      EXPECT_FALSE(setting.load || setting.show || setting.required);
+      EXPECT_FALSE(setting.load || setting.show || setting.shown || setting.required);
     }
   }
   EXPECT_EQ(find_setting("workers.count")->path, "workers.count");
@@ -59,42 +60,58 @@ TEST(SettingsTest, SplitsPaths) {
   EXPECT_EQ(leaf_name("listen"), "listen");
 }
 
-TEST(SettingsTest, TheFullFixtureChangesEveryKey) {
-  const Config full = load_config_file(kFullPath);
-  const Config defaults = default_config();
+// The fixture that sets `setting` to something other than its default: full.yaml, or adaptive.yaml
+// for a key that full.yaml cannot give (workers.min excludes workers.count). Null: neither does.
+const Config* changing_fixture(const Setting& setting) {
+  static const Config full = load_config_file(kFullPath);
+  static const Config adaptive = load_config_file(kAdaptivePath);
+  static const Config defaults = default_config();
+  for (const Config* fixture : {&full, &adaptive}) {
+    if (setting.show(*fixture) != setting.show(defaults)) return fixture;
+  }
+  return nullptr;
+}
+
+TEST(SettingsTest, TheFixturesChangeEveryKey) {
   for (const Setting* setting : values()) {
-    EXPECT_NE(setting->show(full), setting->show(defaults)) << setting->path << " is at its default in full.yaml";
+    EXPECT_NE(changing_fixture(*setting), nullptr)
+        << setting->path << " is at its default in full.yaml and adaptive.yaml";
   }
 }
 
 // Catches an entry whose accessor points at another key's field: each key, set alone, must change
 // its own value and nothing else.
 TEST(SettingsTest, EachKeyWritesOnlyItsOwnField) {
-  const Config full = load_config_file(kFullPath);
   const Config defaults = default_config();
   for (const Setting* setting : values()) {
     SCOPED_TRACE(setting->path);
-    const Config one = load_config_text(yaml_setting_only(*setting, setting->show(full)), "one");
+    const Config* fixture = changing_fixture(*setting);
+    ASSERT_NE(fixture, nullptr);
+    const Config one = load_config_text(yaml_setting_only(*setting, setting->show(*fixture)), "one");
     for (const Setting* other : values()) {
-      const Config& expected = other == setting ? full : defaults;
+      const Config& expected = other == setting ? *fixture : defaults;
       EXPECT_EQ(other->show(one), other->show(expected)) << "reading " << setting->path << " changed " << other->path;
     }
   }
 }
 
 TEST(SettingsTest, EveryValueShownLoadsBackTheSame) {
-  const Config full = load_config_file(kFullPath);
   for (const Setting* setting : values()) {
-    const Config again = load_config_text(yaml_setting_only(*setting, setting->show(full)));
-    EXPECT_EQ(setting->show(again), setting->show(full)) << setting->path;
+    const Config* fixture = changing_fixture(*setting);
+    ASSERT_NE(fixture, nullptr) << setting->path;
+    const Config again = load_config_text(yaml_setting_only(*setting, setting->show(*fixture)));
+    EXPECT_EQ(setting->show(again), setting->show(*fixture)) << setting->path;
   }
 }
 
 TEST(SettingsTest, OnlyKnownStagesAndTheDefaultOrder) { EXPECT_EQ(known_stage_names(), default_config().stages); }
 
 TEST(SettingsTest, RelationsHoldForTheDefaults) {
+  const GivenKeys nothing_given = [](std::string_view) { return false; };
+  const GivenKeys everything_given = [](std::string_view) { return true; };
   for (const auto& relation : settings_relations()) {
-    EXPECT_FALSE(relation.problem(default_config()).has_value()) << relation.path;
+    EXPECT_FALSE(relation.problem(default_config(), nothing_given).has_value()) << relation.path;
+    EXPECT_FALSE(relation.problem(default_config(), everything_given).has_value()) << relation.path;
     EXPECT_NE(find_setting(relation.path), nullptr);
     EXPECT_NE(find_setting(relation.other), nullptr);
   }

@@ -45,7 +45,7 @@ TEST(YamlLoaderErrorsTest, UnknownKeyInASection) {
   EXPECT_EQ(error_of("cache:\n  enabled: true\n  ttll: 5s\n"),
             "pscgi.yaml:3:3: cache.ttll: unknown key (did you mean cache.ttl?)");
   EXPECT_THAT(error_of("workers:\n  zzz: 1\n"),
-              StartsWith("pscgi.yaml:2:3: workers.zzz: unknown key; the keys of workers are count, max_requests"));
+              StartsWith("pscgi.yaml:2:3: workers.zzz: unknown key; the keys of workers are count, min, max, spare, spawn_interval"));
   EXPECT_EQ(error_of("log: {max_requests: 5}"),
             "pscgi.yaml:1:7: log.max_requests: unknown key (did you mean workers.max_requests?)");
 }

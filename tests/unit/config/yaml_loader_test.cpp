@@ -29,8 +29,18 @@ TEST(YamlLoaderTest, KeysLeftOutKeepTheirDefaults) {
   EXPECT_EQ(config.backlog, 1024);
   EXPECT_FALSE(config.pid_file.has_value());
   EXPECT_EQ(config.workers.count, 4);
+  EXPECT_FALSE(config.workers.min.has_value());
+  EXPECT_FALSE(config.workers.max.has_value());
+  EXPECT_EQ(config.workers.spare, 0);
+  EXPECT_EQ(config.workers.spawn_interval, milliseconds(200));
+  EXPECT_EQ(config.workers.idle_timeout, seconds(30));
   EXPECT_EQ(config.workers.max_requests, 1000u);
   EXPECT_EQ(config.workers.max_requests_jitter, 100u);
+  EXPECT_EQ(config.workers.max_lifetime, Duration::zero());
+  EXPECT_EQ(config.workers.max_lifetime_jitter, 10);
+  EXPECT_EQ(config.workers.max_rss, 0u);
+  EXPECT_EQ(config.workers.max_recycling, 1);
+  EXPECT_EQ(config.workers.timeout, seconds(30));
   EXPECT_EQ(config.workers.graceful_timeout, seconds(30));
   EXPECT_EQ(config.limits.max_header_bytes, 64u * 1024);
   EXPECT_EQ(config.limits.max_body_bytes, 8u * 1024 * 1024);
