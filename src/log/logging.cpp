@@ -83,26 +83,33 @@ spdlog::sink_ptr make_error_sink(const std::string& target) {
   return std::make_shared<spdlog::sinks::basic_file_sink_st>(target);
 }
 
-void make_error_log(const config::LogSettings& settings, const std::string& role) {
+std::shared_ptr<spdlog::logger> make_error_log(const config::LogSettings& settings, const std::string& role) {
   auto error_log = std::make_shared<spdlog::logger>(role, make_error_sink(settings.error_log));
   error_log->set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%n %P] [%l] %v");
   error_log->set_level(to_spdlog(settings.level));
   error_log->flush_on(spdlog::level::trace);  // rare lines: each is written at once
-  spdlog::set_default_logger(error_log);
+  return error_log;
 }
 
 }  // namespace
 
+// Both files are opened before anything is replaced: when one cannot be (a reload that names a
+// directory that does not exist), the exception leaves this process logging where it did, instead
+// of without any default logger.
 void setup_logging(const config::LogSettings& settings, std::string_view role) {
-  spdlog::drop_all();
-  current_settings() = settings;
-  make_error_log(settings, std::string(role));
+  auto error_log = make_error_log(settings, std::string(role));
+  std::shared_ptr<BufferedFdSink> access_sink;
+  if (settings.access_log != "off") access_sink = std::make_shared<BufferedFdSink>(settings.access_log);
 
+  spdlog::drop_all();
+  spdlog::set_default_logger(error_log);
+  current_settings() = settings;
   AccessLogState& access = access_state();
+  if (access.logger) access.logger->flush();
   access = {};
   access.pid = ::getpid();
-  if (settings.access_log == "off") return;
-  access.sink = std::make_shared<BufferedFdSink>(settings.access_log);
+  if (!access_sink) return;
+  access.sink = std::move(access_sink);
   access.logger = std::make_shared<spdlog::logger>("access", access.sink);
   access.logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %v");
   access.logger->set_level(spdlog::level::info);
@@ -161,7 +168,7 @@ void reopen_logs() {
   if (settings.error_log != "stderr" && settings.error_log != "stdout") {
     const std::string role = spdlog::default_logger_raw()->name();
     spdlog::default_logger_raw()->flush();
-    make_error_log(settings, role);
+    spdlog::set_default_logger(make_error_log(settings, role));
   }
   if (access_state().sink) access_state().sink->reopen();
 }

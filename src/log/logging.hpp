@@ -11,7 +11,8 @@
 namespace pscgi::log {
 
 /// Creates both logs for this process. `role` is "master" or "worker"; every error-log line carries
-/// it and the pid. Throws std::system_error when a log file cannot be opened.
+/// it and the pid. Called again (the master at a reload), it replaces both. Throws
+/// std::system_error when a log file cannot be opened, and then changes nothing.
 void setup_logging(const config::LogSettings& settings, std::string_view role);
 
 /// One access-log line.

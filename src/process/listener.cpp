@@ -109,13 +109,15 @@ int open_tcp(const config::ListenAddress& address, const config::Config& config)
 
 }  // namespace
 
+Listener open_listener(const config::ListenAddress& address, const config::Config& config) {
+  const bool is_unix = address.kind == config::ListenAddress::Kind::unix_socket;
+  return {is_unix ? open_unix(address, config) : open_tcp(address, config), address};
+}
+
 std::vector<Listener> open_listeners(const config::Config& config) {
   std::vector<Listener> listeners;
   try {
-    for (const config::ListenAddress& address : config.listen) {
-      const bool is_unix = address.kind == config::ListenAddress::Kind::unix_socket;
-      listeners.push_back({is_unix ? open_unix(address, config) : open_tcp(address, config), address});
-    }
+    for (const config::ListenAddress& address : config.listen) listeners.push_back(open_listener(address, config));
   } catch (...) {
     unlink_socket_files(listeners);
     close_listeners(listeners);

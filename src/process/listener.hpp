@@ -1,6 +1,7 @@
 #pragma once
 // The listening sockets. The master opens them before forking; every worker inherits the same
-// sockets (one shared accept queue, so a worker that exits leaves no connections behind).
+// sockets (one shared accept queue, so a worker that exits leaves no connections behind). A reload
+// keeps the sockets of addresses still listed open (src/process/listener_pool.hpp).
 
 #include "config/config.hpp"
 
@@ -19,6 +20,10 @@ struct Listener {
 /// socket at all is an error; a stale socket file is replaced. Throws std::runtime_error with the
 /// failed operation and its object in the message; nothing is left open or created on failure.
 std::vector<Listener> open_listeners(const config::Config& config);
+
+/// Opens one address with the config's backlog and socket_mode (see open_listeners). Throws the
+/// same way; nothing is left open or created on failure.
+Listener open_listener(const config::ListenAddress& address, const config::Config& config);
 
 /// Closes the sockets in this process (others keep theirs).
 void close_listeners(std::vector<Listener>& listeners) noexcept;

@@ -17,57 +17,63 @@
 
 namespace pscgi::process {
 
-PosixProcessControl::PosixProcessControl(const config::Config& config, const std::vector<Listener>& listeners,
-                                         Pipeline& pipeline)
-    : config_(config), listeners_(listeners), pipeline_(pipeline) {}
+PosixProcessControl::PosixProcessControl(Generations& generations, Scoreboard& scoreboard)
+    : generations_(generations), scoreboard_(scoreboard) {}
 
 PosixProcessControl::~PosixProcessControl() {
   for (const auto& [pid, fd] : pipe_to_worker_) ::close(fd);
 }
 
-pid_t PosixProcessControl::spawn_worker(int slot) {
+pid_t PosixProcessControl::spawn_worker(const WorkerSpec& spec) {
+  Generation* generation = generations_.find(spec.generation);
+  if (generation == nullptr) {
+    spdlog::error("cannot spawn worker {}: generation {} is gone", spec.slot, spec.generation);
+    return -1;
+  }
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
-    spdlog::error("pipe2() failed while spawning worker {}: {}", slot, std::strerror(errno));
+    spdlog::error("pipe2() failed while spawning worker {}: {}", spec.slot, std::strerror(errno));
     return -1;
   }
   log::flush_logs();  // nothing buffered may be written twice, once by each process
   const pid_t pid = ::fork();
   if (pid < 0) {
-    spdlog::error("fork() failed while spawning worker {}: {}", slot, std::strerror(errno));
+    spdlog::error("fork() failed while spawning worker {}: {}", spec.slot, std::strerror(errno));
     ::close(pipe_fds[0]);
     ::close(pipe_fds[1]);
     return -1;
   }
   if (pid == 0) {
     ::close(pipe_fds[1]);
-    run_child(slot, pipe_fds[0]);
+    run_child(spec, *generation, pipe_fds[0]);
   }
   ::close(pipe_fds[0]);
   pipe_to_worker_[pid] = pipe_fds[1];
   return pid;
 }
 
-// In the child: drop what belongs to the master, then make this process's own loggers, event loop
-// and worker, and leave with _Exit so that no destructor of the master's objects (one that would
-// unlink the socket, say) runs here.
-void PosixProcessControl::run_child(int slot, int master_pipe_read_end) {
+// In the child: drop what belongs to the master and to other generations, then make this
+// process's own loggers, event loop and worker, and leave with _Exit so that no destructor of the
+// master's objects (Generations', which would unlink the sockets, say) runs here.
+void PosixProcessControl::run_child(const WorkerSpec& spec, Generation& generation, int master_pipe_read_end) {
   for (const auto& [pid, fd] : pipe_to_worker_) ::close(fd);  // else a sibling would keep our EOF away
-  set_process_title(fmt::format("pscgi: worker {}", slot));
+  generations_.close_other_generations_sockets(spec.generation);
+  set_process_title(fmt::format("pscgi: worker {} (gen {}) starting", spec.slot, spec.generation));
   int status = 1;
   try {
-    log::setup_logging(config_.log, "worker");
-    Worker worker({config_, listeners_, pipeline_, master_pipe_read_end, slot});
+    log::setup_logging(generation.config.log, "worker");
+    Worker worker({generation.config, generation.listeners, generation.pipeline, master_pipe_read_end, spec,
+                   scoreboard_.writer(spec.slot)});
     try {
-      pipeline_.on_worker_start({::getpid(), slot});
+      generation.pipeline.on_worker_start({::getpid(), spec.slot});
     } catch (const std::exception& e) {
-      spdlog::critical("worker {} could not start: {}", slot, e.what());
+      spdlog::critical("worker {} (gen {}) could not start: {}", spec.slot, spec.generation, e.what());
       log::flush_logs();
       std::_Exit(worker_boot_failure);
     }
     status = worker.run();
   } catch (const std::exception& e) {
-    spdlog::critical("worker {} failed: {}", slot, e.what());
+    spdlog::critical("worker {} (gen {}) failed: {}", spec.slot, spec.generation, e.what());
   }
   log::flush_logs();
   std::_Exit(status);

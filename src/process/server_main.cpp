@@ -1,6 +1,7 @@
-// argv → config → pipeline → listeners → Master → exit status. Everything that can fail is tried
-// here, before the first fork, so errors reach the user on the terminal (Asio's daemon example:
-// "initialise before becoming a daemon").
+// argv → config → generation 1 (pipeline, listeners) → Master → exit status. Everything that can
+// fail is tried here, before the first fork, so errors reach the user on the terminal (Asio's
+// daemon example: "initialise before becoming a daemon"). Later generations (SIGHUP) are made by
+// process::Generations, which logs instead.
 
 #include <pscgi/server.hpp>
 
@@ -8,21 +9,23 @@
 #include "config/config.hpp"
 #include "log/logging.hpp"
 #include "pipeline/stage_factory.hpp"
-#include "process/listener.hpp"
+#include "process/generations.hpp"
 #include "process/master.hpp"
 #include "process/posix_process_control.hpp"
 #include "process/process_title.hpp"
 #include "process/readiness.hpp"
+#include "process/scoreboard.hpp"
 #include "process/signals.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <memory>
+#include <optional>
 #include <unistd.h>
 
 namespace pscgi {
@@ -39,34 +42,35 @@ void write_pid_file(const std::string& path) {
   if (!out.flush()) throw std::runtime_error(fmt::format("cannot write pid_file \"{}\": {}", path, std::strerror(errno)));
 }
 
-int serve(const config::Config& config, const AppRegistry& apps) {
-  // The generation lives in memory shared with every worker, so it is made before the first fork.
-  pipeline::StageDependencies dependencies{cache::CacheGeneration::create()};
-  Pipeline pipeline = pipeline::build_pipeline(config, apps, dependencies);
-  log::setup_logging(config.log, "master");
-  std::vector<process::Listener> listeners = process::open_listeners(config);
+// The scoreboard and the cache generation live in memory shared with every worker, so they are
+// made before the first fork, once: every configuration generation uses the same ones.
+int serve(config::Config config, const std::string& config_path, const AppRegistry& apps) {
+  const std::shared_ptr<process::Scoreboard> scoreboard = process::Scoreboard::create();
+  const pipeline::StageDependencies dependencies{cache::CacheGeneration::create(), scoreboard};
+  process::Generations generations(config_path, apps, dependencies);
+  const process::Generation& first = generations.start(std::move(config));
+  const std::optional<std::string> pid_file = first.config.pid_file;  // a reload does not move it
+  if (pid_file) write_pid_file(*pid_file);
+
   bool listening = true;
   auto stop_listening = [&] {
     if (!listening) return;
     listening = false;
     process::notify_supervisor("STOPPING=1");
-    process::unlink_socket_files(listeners);
-    process::close_listeners(listeners);
+    generations.stop_listening();
   };
-  if (config.pid_file) write_pid_file(*config.pid_file);
-  process::set_process_title("pscgi: master");
-  for (const auto& l : listeners) spdlog::info("listening on {}", l.address.text);
-
-  process::PosixProcessControl os(config, listeners, pipeline);
+  process::PosixProcessControl os(generations, *scoreboard);
   process::MasterHooks hooks;
   hooks.stop_listening = stop_listening;
   hooks.reopen_logs = [] { log::reopen_logs(); };
   hooks.invalidate_cache = [generation = dependencies.cache_generation] { generation->bump(); };
   hooks.ready = [] { process::notify_supervisor("READY=1"); };
-  process::Master master({config.workers.count, config.workers.graceful_timeout}, os, hooks);
+  hooks.reload = [&](std::uint32_t generation) { return generations.reload(generation); };
+  hooks.generation_gone = [&](std::uint32_t generation) { generations.release(generation); };
+  process::Master master(process::MasterSettings::from(first.config.workers), os, *scoreboard, hooks);
   const int status = master.run();
   stop_listening();
-  if (config.pid_file) ::unlink(config.pid_file->c_str());
+  if (pid_file) ::unlink(pid_file->c_str());
   log::flush_logs();
   return status;
 }
@@ -89,13 +93,13 @@ int run_main(int argc, char** argv, const AppRegistry& apps) {
   }
 
   try {
-    const config::Config config = config::load_config_file(args.config_path);
+    config::Config config = config::load_config_file(args.config_path);
     if (args.check_only) {
       pipeline::build_pipeline(config, apps, {});  // the app and stages must be makeable too
       std::printf("pscgi: configuration file %s is valid\n%s", args.config_path.c_str(), config::describe_config(config).c_str());
       return 0;
     }
-    return serve(config, apps);
+    return serve(std::move(config), args.config_path, apps);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pscgi: error: %s\n", e.what());
     return 1;

@@ -1,6 +1,7 @@
 #include "log/logging.hpp"
 
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <fstream>
@@ -57,6 +58,34 @@ TEST_F(AccessLogTest, NothingIsWrittenWhenOff) {
   EXPECT_FALSE(access_log_enabled());
   write_access({"1.2.3.4", "GET", "/", 200, 1, std::chrono::microseconds(1), "-"});
   EXPECT_EQ(contents(), "");
+}
+
+// The master re-applies its log settings at a reload; a file that cannot be opened must leave it
+// logging where it did (before, spdlog was left without a default logger, and the next line crashed).
+TEST_F(AccessLogTest, ASettingThatCannotBeOpenedChangesNothing) {
+  const std::string error_path = dir + "/error.log";
+  config::LogSettings first;
+  first.error_log = error_path;
+  first.access_log = path;
+  setup_logging(first, "master");
+
+  // Below a regular file: no directory can be made there (spdlog makes missing directories).
+  const std::string not_a_directory = dir + "/plain-file";
+  std::ofstream(not_a_directory) << "x";
+  config::LogSettings broken = first;
+  broken.error_log = not_a_directory + "/error.log";
+  EXPECT_THROW(setup_logging(broken, "master"), std::exception);
+  broken = first;
+  broken.access_log = not_a_directory + "/access.log";
+  EXPECT_THROW(setup_logging(broken, "master"), std::exception);
+
+  spdlog::error("still here");
+  write_access({"1.2.3.4", "GET", "/after", 200, 1, std::chrono::microseconds(1), "-"});
+  EXPECT_NE(contents().find("/after"), std::string::npos);
+  std::ifstream in(error_path);
+  std::stringstream errors;
+  errors << in.rdbuf();
+  EXPECT_NE(errors.str().find("still here"), std::string::npos) << errors.str();
 }
 
 }  // namespace
