@@ -3,6 +3,7 @@
 #include "cache/cache_generation.hpp"
 #include "log/logging.hpp"
 #include "pipeline/stage_factory.hpp"
+#include "process/scoreboard.hpp"
 #include "protocol/outgoing_response.hpp"
 
 #include <pscgi/server.hpp>
@@ -44,6 +45,13 @@ AppRegistry bench_apps() {
   return apps;
 }
 
+// As in a worker: the cache publishes its counters into the worker's scoreboard slot on every hit.
+pipeline::StageDependencies bench_dependencies() {
+  std::shared_ptr<process::Scoreboard> scoreboard = process::Scoreboard::create(1);
+  scoreboard->claim(1, 1);
+  return {cache::CacheGeneration::create(), std::move(scoreboard)};
+}
+
 config::Config bench_config(AppKind app, AccessLog log) {
   config::Config config = config::default_config();
   config.app.type = app == AppKind::hello ? "demo" : "static";
@@ -56,7 +64,7 @@ config::Config bench_config(AppKind app, AccessLog log) {
 
 PipelineRig::PipelineRig(AppKind app, AccessLog log)
     : config_(bench_config(app, log)),
-      pipeline_(pipeline::build_pipeline(config_, bench_apps(), {cache::CacheGeneration::create()})),
+      pipeline_(pipeline::build_pipeline(config_, bench_apps(), bench_dependencies())),
       start_(Clock::now()),
       path_(app == AppKind::hello ? "/hello" : "/static") {
   // What a worker does after fork, in this order: logs first, then the stages' per-process state.

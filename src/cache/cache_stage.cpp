@@ -35,13 +35,15 @@ std::size_t default_max_entries(const config::WorkerSettings& workers) noexcept 
 }
 
 CacheStage::CacheStage(const config::CacheSettings& settings, const config::WorkerSettings& workers,
-                       std::shared_ptr<CacheGeneration> generation, CacheStageHooks hooks)
+                       std::shared_ptr<CacheGeneration> generation, CacheStageHooks hooks,
+                       std::shared_ptr<process::Scoreboard> scoreboard)
     : settings_(settings),
       generation_(std::move(generation)),
       seen_generation_(generation_ ? generation_->current() : 0),
       hooks_(std::move(hooks)),
       worker_pid_(std::to_string(getpid())),
-      store_(settings.max_entries.value_or(default_max_entries(workers)), settings.max_bytes) {}
+      store_(settings.max_entries.value_or(default_max_entries(workers)), settings.max_bytes),
+      scoreboard_(std::move(scoreboard)) {}
 
 void CacheStage::on_worker_start(const WorkerInfo& worker) {
   // The stage was built before fork: without a fresh seed every worker would draw the same jitter,
@@ -49,6 +51,10 @@ void CacheStage::on_worker_start(const WorkerInfo& worker) {
   std::random_device device;
   random_.seed((static_cast<std::uint64_t>(device()) << 32) ^ device() ^ static_cast<std::uint64_t>(worker.pid));
   worker_pid_ = std::to_string(worker.pid);
+  if (scoreboard_ && worker.slot >= 1 && worker.slot <= scoreboard_->capacity()) {
+    slot_.emplace(scoreboard_->writer(worker.slot));
+    publish();
+  }
 }
 
 void CacheStage::on_worker_exit() {
@@ -69,6 +75,7 @@ StageResult CacheStage::on_request(Exchange& exchange) {
   const Request& request = exchange.original_request();
   if (const BypassReason reason = request_bypass_reason(request, settings_); reason != BypassReason::none) {
     ++counters_.bypasses[static_cast<std::size_t>(reason)];
+    publish();
     set_cache_outcome(exchange, CacheOutcome::bypass);
     if (settings_.debug_headers)
       add_debug_headers(exchange, fmt::format("pscgi; fwd=bypass; detail={}", to_string(reason)));
@@ -80,6 +87,9 @@ StageResult CacheStage::on_request(Exchange& exchange) {
   sync_store_counters();
   if (entry && entry->fresh_at(now)) {
     ++counters_.hits;
+    // A hit removes nothing from the store (find removes only what it cannot serve), so only the
+    // lookups and the hits changed.
+    if (slot_) slot_->publish_cache_hit(counters_.lookups, counters_.hits);
     set_cache_outcome(exchange, CacheOutcome::hit);
     exchange.response = entry->response();
     if (settings_.debug_headers) {
@@ -98,7 +108,8 @@ StageResult CacheStage::on_request(Exchange& exchange) {
 
 void CacheStage::on_response(Exchange& exchange) {
   if (!settings_.enabled) return;
-  // on_request already judged the request: only a miss has anything to store.
+  // on_request already judged the request: only a miss has anything to store (and to publish: the
+  // pipeline calls on_response whatever the later stages did).
   if (pipeline::cache_outcome(exchange) != CacheOutcome::miss) return;
   const TimePoint now = exchange.accepted_at();
   const ResponsePtr response = exchange.response;
@@ -106,10 +117,12 @@ void CacheStage::on_response(Exchange& exchange) {
   // The pipeline turns an application's exception into a 500, so this is how a failure looks here.
   if (response->status() >= 500 && serve_stale(exchange, now)) {
     sync_store_counters();
+    publish();
     return;
   }
   store_response(exchange, response, now);
   sync_store_counters();
+  publish();
 }
 
 void CacheStage::follow_generation() {
@@ -210,9 +223,17 @@ void CacheStage::sync_store_counters() noexcept {
   counters_.bytes = store_.bytes();
 }
 
+// A handful of relaxed stores into this process's own slot: cheap enough for every hit.
+void CacheStage::publish() noexcept {
+  if (!slot_) return;
+  const CacheCounters& c = counters_;
+  slot_->publish_cache({c.lookups, c.hits, c.misses, c.total_bypasses(), c.stores, c.evictions, c.entries, c.bytes});
+}
+
 StagePtr make_cache_stage(const config::CacheSettings& settings, const config::WorkerSettings& workers,
-                          std::shared_ptr<CacheGeneration> generation) {
-  return std::make_unique<CacheStage>(settings, workers, std::move(generation));
+                          std::shared_ptr<CacheGeneration> generation,
+                          std::shared_ptr<process::Scoreboard> scoreboard) {
+  return std::make_unique<CacheStage>(settings, workers, std::move(generation), CacheStageHooks{}, std::move(scoreboard));
 }
 
 }  // namespace pscgi::cache

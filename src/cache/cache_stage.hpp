@@ -7,6 +7,7 @@
 #include "cache/http_date.hpp"
 #include "cache/response_cache.hpp"
 #include "config/config.hpp"
+#include "process/scoreboard.hpp"
 
 #include <pscgi/stage.hpp>
 
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -60,11 +62,13 @@ std::size_t default_max_entries(const config::WorkerSettings& workers) noexcept;
 /// tests. The key and the bypass rules read Exchange::original_request(). It answers HEAD with the
 /// stored GET response itself, and runs a HEAD miss as GET (Exchange::replace_request) so that the
 /// full response is stored; the body is left out where the answer is written, not here.
-/// What it did is left on the exchange as a pipeline::CacheOutcome.
+/// What it did is left on the exchange as a pipeline::CacheOutcome. With a scoreboard, its counters
+/// are published into the worker's slot (WorkerInfo::slot) after every request it sees.
 class CacheStage final : public Stage {
  public:
   CacheStage(const config::CacheSettings& settings, const config::WorkerSettings& workers,
-             std::shared_ptr<CacheGeneration> generation, CacheStageHooks hooks = {});
+             std::shared_ptr<CacheGeneration> generation, CacheStageHooks hooks = {},
+             std::shared_ptr<process::Scoreboard> scoreboard = nullptr);
 
   std::string_view name() const noexcept override { return "cache"; }
   StageResult on_request(Exchange& exchange) override;
@@ -87,6 +91,7 @@ class CacheStage final : public Stage {
   double draw_unit();
   void add_debug_headers(Exchange& exchange, std::string cache_status) const;
   void sync_store_counters() noexcept;
+  void publish() noexcept;
 
   config::CacheSettings settings_;
   std::shared_ptr<CacheGeneration> generation_;
@@ -98,11 +103,15 @@ class CacheStage final : public Stage {
   std::string key_;      ///< reused for every lookup, so a hit allocates nothing
   std::string variant_;  ///< reused when storing a response that varies
   CacheCounters counters_;
+  std::shared_ptr<process::Scoreboard> scoreboard_;  ///< null: nothing is published
+  std::optional<process::SlotWriter> slot_;          ///< this worker's, from on_worker_start
 };
 
 /// The stage for the `cache` entry of `pipeline:`. `generation` may be null (then nothing but
-/// expiry and eviction ever removes an entry). Call in the master, before fork.
+/// expiry and eviction ever removes an entry); so may `scoreboard` (then nothing is published).
+/// Call in the master, before fork.
 StagePtr make_cache_stage(const config::CacheSettings& settings, const config::WorkerSettings& workers,
-                          std::shared_ptr<CacheGeneration> generation);
+                          std::shared_ptr<CacheGeneration> generation,
+                          std::shared_ptr<process::Scoreboard> scoreboard = nullptr);
 
 }  // namespace pscgi::cache

@@ -18,7 +18,8 @@ constexpr StageEntry entries[] = {
      [](const config::Config&, const StageDependencies&) { return cache::make_conditional_stage(); }},
     {"cache", "is the response cache configured under `cache`",
      [](const config::Config& config, const StageDependencies& dependencies) {
-       return cache::make_cache_stage(config.cache, config.workers, dependencies.cache_generation);
+       return cache::make_cache_stage(config.cache, config.workers, dependencies.cache_generation,
+                                      dependencies.scoreboard);
      }},
 };
 

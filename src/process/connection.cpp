@@ -118,6 +118,7 @@ Step Connection::handle() {
   switch (parser_.state()) {
     case protocol::ScgiParser::State::complete: {
       const Request request = parser_.take_request();
+      if (context_.slot != nullptr) context_.slot->begin_request(request.method(), request.uri(), accepted_at_);
       Exchange exchange(request, accepted_at_);
       context_.pipeline.run(exchange);
       outgoing_ = protocol::OutgoingResponse::answer_to(exchange);

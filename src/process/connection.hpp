@@ -15,6 +15,7 @@
 
 #include "pipeline/clock.hpp"
 #include "protocol/outgoing_response.hpp"
+#include "process/scoreboard.hpp"
 #include "protocol/scgi_parser.hpp"
 
 #include <pscgi/exchange.hpp>
@@ -54,6 +55,9 @@ struct ConnectionContext {
   /// Called once, with `answered` or `silent`, when a connection that went to Asio ends (not for
   /// ones that finished without waiting in it, nor for abort()).
   std::function<void(Connection&, Progress)> on_async_end;
+  /// The worker's scoreboard slot, told when a request enters the pipeline (its method, URI and
+  /// accept time: the watchdog's clock); null when no scoreboard watches (unit tests).
+  SlotWriter* slot = nullptr;
   /// Scratch space for every read of every connection (one per worker). Left uninitialised:
   /// zeroing it would fault in all its pages in every new worker, and workers are replaced often.
   static constexpr std::size_t scratch_size = 64 * 1024;

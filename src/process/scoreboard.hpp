@@ -10,6 +10,7 @@
 
 #include "pipeline/clock.hpp"
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -87,8 +88,41 @@ struct SlotSnapshot {
   bool busy() const noexcept { return lifecycle != Lifecycle::starting && activity != Activity::idle; }
 };
 
-/// The raw shared slot. Only Scoreboard and SlotWriter touch it.
-struct alignas(64) ScoreboardSlot;
+/// The raw shared slot. Only Scoreboard and SlotWriter touch it; it is defined here, not in the
+/// .cpp, so that SlotWriter's one-store calls inline into the request path. Every field is a
+/// lock-free atomic, so that a process killed in the middle of a store leaves nothing half-written
+/// that a reader could trip on, and so that the zero pages of a fresh mapping are already valid
+/// (empty) slots: a lock-free atomic holds its value's plain representation.
+struct alignas(64) ScoreboardSlot {
+  static constexpr std::size_t method_words = 2;  ///< the method's first 16 bytes
+  static constexpr std::size_t uri_words = 18;    ///< the URI's first 144 bytes
+  static constexpr std::size_t cache_counters = 8;  ///< CacheTally's, in its order
+
+  std::atomic<pid_t> pid;
+  std::atomic<std::uint32_t> generation;
+  std::atomic<Lifecycle> lifecycle;
+  std::atomic<Activity> activity;
+  std::atomic<ExitReason> due_reason;
+  std::atomic<ExitReason> previous_exit;
+  std::atomic<std::uint64_t> requests;
+  std::atomic<std::int64_t> request_started_ns;  ///< Clock's count since its epoch
+  std::atomic<std::uint32_t> request_sequence;  ///< odd while the worker rewrites the request text
+  std::atomic<std::uint32_t> method_length;     ///< before truncation
+  std::atomic<std::uint32_t> uri_length;        ///< before truncation
+  std::array<std::atomic<std::uint64_t>, method_words> method;  ///< raw bytes, past the length unspecified
+  std::array<std::atomic<std::uint64_t>, uri_words> uri;        ///< raw bytes, past the length unspecified
+  std::array<std::atomic<std::uint64_t>, cache_counters> cache;
+  std::atomic<std::uint64_t> rss_bytes;
+};
+
+static_assert(std::atomic<pid_t>::is_always_lock_free);
+static_assert(std::atomic<std::uint32_t>::is_always_lock_free);
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
+static_assert(std::atomic<std::int64_t>::is_always_lock_free);
+static_assert(std::atomic<Lifecycle>::is_always_lock_free);
+static_assert(std::atomic<Activity>::is_always_lock_free);
+static_assert(std::atomic<ExitReason>::is_always_lock_free);
+static_assert(sizeof(ScoreboardSlot) % 64 == 0, "one slot never shares a cache line with the next");
 
 /// What a worker writes into its own slot. Every call is a handful of relaxed stores: it is on the
 /// path of every request, cache hits included.
@@ -103,6 +137,8 @@ class SlotWriter {
   void begin_request(std::string_view method, std::string_view uri, Clock::time_point started) noexcept;
   void set_requests(std::uint64_t answered) noexcept;
   void publish_cache(const CacheTally& tally) noexcept;
+  /// After a cache hit, which changes only these two counters of the tally: two stores.
+  void publish_cache_hit(std::uint64_t lookups, std::uint64_t hits) noexcept;
   void set_rss(std::uint64_t bytes) noexcept;
   /// A limit was reached; the worker keeps serving until the master retires it.
   void mark_due(ExitReason reason) noexcept;
@@ -112,6 +148,34 @@ class SlotWriter {
  private:
   ScoreboardSlot* slot_;
 };
+
+inline void SlotWriter::set_activity(Activity activity) noexcept {
+  slot_->activity.store(activity, std::memory_order_relaxed);
+}
+
+inline void SlotWriter::set_requests(std::uint64_t answered) noexcept {
+  slot_->requests.store(answered, std::memory_order_relaxed);
+}
+
+// Written out field by field: this runs on every cache hit.
+inline void SlotWriter::publish_cache(const CacheTally& tally) noexcept {
+  constexpr auto relaxed = std::memory_order_relaxed;
+  slot_->cache[0].store(tally.lookups, relaxed);
+  slot_->cache[1].store(tally.hits, relaxed);
+  slot_->cache[2].store(tally.misses, relaxed);
+  slot_->cache[3].store(tally.bypasses, relaxed);
+  slot_->cache[4].store(tally.stores, relaxed);
+  slot_->cache[5].store(tally.evictions, relaxed);
+  slot_->cache[6].store(tally.entries, relaxed);
+  slot_->cache[7].store(tally.bytes, relaxed);
+}
+
+inline void SlotWriter::publish_cache_hit(std::uint64_t lookups, std::uint64_t hits) noexcept {
+  slot_->cache[0].store(lookups, std::memory_order_relaxed);
+  slot_->cache[1].store(hits, std::memory_order_relaxed);
+}
+
+inline void SlotWriter::set_rss(std::uint64_t bytes) noexcept { slot_->rss_bytes.store(bytes, std::memory_order_relaxed); }
 
 class Scoreboard {
  public:

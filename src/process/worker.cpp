@@ -1,14 +1,15 @@
 #include "process/worker.hpp"
 
 #include "log/logging.hpp"
+#include "process/process_title.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <random>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -19,15 +20,8 @@ namespace {
 constexpr std::size_t accept_batch = 64;
 constexpr auto accept_pause = std::chrono::milliseconds(100);
 
-// Seeded here, in the child, so that workers forked from one master draw different jitters and do
-// not all retire together.
-std::uint64_t draw_budget(const config::WorkerSettings& settings) {
-  if (settings.max_requests == 0) return 0;
-  std::seed_seq seed{static_cast<std::uint64_t>(::getpid()), static_cast<std::uint64_t>(std::random_device{}()),
-                     static_cast<std::uint64_t>(Clock::now().time_since_epoch().count())};
-  std::mt19937_64 generator(seed);
-  std::uniform_int_distribution<std::uint64_t> jitter(0, settings.max_requests_jitter);
-  return settings.max_requests + jitter(generator);
+std::string describe_limit(std::uint64_t value, std::string_view unit) {
+  return value == 0 ? std::string("none") : fmt::format("{}{}", value, unit);
 }
 
 // The signals the master forwards. They stay blocked (inherited from the master) and are read
@@ -49,16 +43,20 @@ Worker::Worker(const WorkerSetup& setup)
       listeners_(setup.listeners),
       pipeline_(setup.pipeline),
       master_pipe_fd_(setup.master_pipe_fd),
-      slot_(setup.slot),
+      slot_(setup.spec.slot),
+      generation_(setup.spec.generation),
       signal_fd_(open_signal_fd()),
+      scoreboard_(setup.scoreboard_slot),
+      limits_(setup.spec.request_budget, setup.spec.lifetime, config_.workers.max_rss, Clock::now()),
+      lifetime_wake_(limits_.lifetime_end().value_or(Clock::time_point::max())),
       wake_in_asio_(io_, ::fcntl(wake_.fd(), F_DUPFD_CLOEXEC, 0)),
       connection_context_{io_,
                           pipeline_,
                           {config_.limits.max_header_bytes, config_.limits.max_body_bytes},
                           config_.limits.read_timeout,
                           config_.limits.write_timeout,
-                          [this](Connection& c, Progress end) { on_async_connection_end(c, end); }},
-      budget_(draw_budget(config_.workers)) {
+                          [this](Connection& c, Progress end) { on_async_connection_end(c, end); },
+                          &scoreboard_} {
   for (const Listener& listener : listeners_) listen_fds_.push_back(listener.fd);
   wake_.add(signal_fd_, WakeSet::Source::signals);
   wake_.add(master_pipe_fd_, WakeSet::Source::master);
@@ -70,39 +68,85 @@ Worker::~Worker() {
   ::close(signal_fd_);
 }
 
+// The age and the RSS are looked at on the loop's own wake-ups, at most once a second, never per
+// request: reading /proc costs a system call. Only the end of the lifetime adds a wake-up of its
+// own (an idle worker's RSS does not grow).
 int Worker::run() {
-  spdlog::info("worker {} serving (request budget {})", slot_, budget_ ? std::to_string(budget_) : "unlimited");
+  become_ready();
   while (!finished()) {
     if (async_connections_.empty()) wait_idle();
     else wait_in_asio();
     const Clock::time_point now = Clock::now();
     log::flush_access_log_if_due(now);
     expire_parked(now);
-    if (accept_paused_ && now >= accept_resume_at_) {
-      accept_paused_ = false;
-      update_accepting();
-    }
+    if (accept_paused_ && now >= accept_resume_at_) resume_accepting();
+    if (now >= next_check_) check_limits(now);
   }
   abort_connections();
   pipeline_.on_worker_exit();
-  spdlog::info("worker {} exiting after {} requests{}", slot_, answered_,
-               immediate_ ? " (immediate stop)" : stopping_ ? " (stopped)" : " (request budget reached)");
+  spdlog::info("worker {} (gen {}) exiting after {} requests{}", slot_, generation_, answered_,
+               immediate_ ? " (immediate stop)" : " (stopped)");
   log::flush_logs();
   return 0;
 }
 
-bool Worker::finished() const noexcept {
-  if (immediate_) return true;
-  const bool budget_spent = budget_ != 0 && answered_ >= budget_;
-  return (stopping_ || budget_spent) && in_flight() == 0;
+// on_worker_start has run (in the child code, before run()): from here on the worker accepts.
+void Worker::become_ready() {
+  const Clock::time_point now = Clock::now();
+  const std::uint64_t rss = rss_.read();
+  scoreboard_.set_rss(rss);  // first: a master that sees the worker ready sees its size too
+  scoreboard_.mark_ready();
+  set_process_title(title(""));
+  spdlog::info("worker {} (gen {}) serving (request budget {}, lifetime {}, max_rss {})", slot_, generation_,
+               describe_limit(limits_.request_budget(), ""),
+               describe_limit(static_cast<std::uint64_t>(
+                                  std::chrono::duration_cast<std::chrono::milliseconds>(limits_.lifetime()).count()),
+                              " ms"),
+               describe_limit(limits_.max_rss(), " bytes"));
+  judge_limits(now, rss);
 }
+
+void Worker::check_limits(Clock::time_point now) {
+  const std::uint64_t rss = rss_.read();
+  scoreboard_.set_rss(rss);
+  judge_limits(now, rss);
+}
+
+void Worker::judge_limits(Clock::time_point now, std::uint64_t rss) {
+  next_check_ = limits_.next_check(now);
+  if (due_ != ExitReason::none) return;
+  if (const ExitReason reason = limits_.reached(answered_, now, rss); reason != ExitReason::none) become_due(reason, rss);
+}
+
+// Once: the slot says `due` (and why) until the master, with the replacement ready, sends SIGTERM.
+// A worker already retiring stays so.
+void Worker::become_due(ExitReason reason, std::uint64_t rss) {
+  due_ = reason;
+  lifetime_wake_ = Clock::time_point::max();
+  if (stopping_) return;
+  scoreboard_.mark_due(reason);
+  set_process_title(title(" due"));
+  const std::string rss_detail =
+      reason == ExitReason::max_rss ? fmt::format(", RSS {} bytes over {}", rss, limits_.max_rss()) : std::string();
+  spdlog::info("worker {} (gen {}) is due ({}) after {} requests{}; serving until the master replaces it", slot_,
+               generation_, exit_reason_name(reason), answered_, rss_detail);
+}
+
+std::string Worker::title(std::string_view state) const {
+  return fmt::format("pscgi: worker {} (gen {}){}", slot_, generation_, state);
+}
+
+bool Worker::finished() const noexcept { return immediate_ || (stopping_ && in_flight() == 0); }
 
 int Worker::idle_timeout_ms() const {
   auto timeout = Clock::duration::max();
   if (accept_paused_) timeout = accept_pause;
   if (log::access_log_has_pending()) timeout = std::min<Clock::duration>(timeout, log::access_flush_interval);
-  if (const auto deadline = parked_.next_deadline()) {
-    timeout = std::min(timeout, std::max(*deadline - Clock::now(), Clock::duration::zero()));
+  // The clock is read only for a deadline: this runs before every wait of a busy worker.
+  Clock::time_point deadline = lifetime_wake_;
+  if (const auto parked = parked_.next_deadline(); parked && *parked < deadline) deadline = *parked;
+  if (deadline != Clock::time_point::max()) {
+    timeout = std::min(timeout, std::max(deadline - Clock::now(), Clock::duration::zero()));
   }
   if (timeout == Clock::duration::max()) return -1;
   // Round up, so that a wait never ends just before the deadline it is for.
@@ -128,7 +172,9 @@ void Worker::wait_in_asio() {
   }
   if (io_.stopped()) io_.restart();
   Clock::duration wait = std::chrono::seconds(1);
-  if (const auto deadline = parked_.next_deadline()) wait = std::min(wait, std::max(*deadline - Clock::now(), Clock::duration::zero()));
+  const Clock::time_point now = Clock::now();
+  if (const auto deadline = parked_.next_deadline()) wait = std::min(wait, std::max(*deadline - now, Clock::duration::zero()));
+  wait = std::min(wait, std::max(lifetime_wake_ - now, Clock::duration::zero()));
   io_.run_one_for(wait);
 }
 
@@ -143,10 +189,9 @@ void Worker::handle_wake_events(const WakeSet::Event* events, std::size_t count)
   }
 }
 
-// Every wake-up for a listener accepts at least once, even past the budget: the kernel woke only
-// this worker for that connection. The budget is checked after each connection, and a spent budget
-// takes the listeners out of the wake set before the next wait, so a connection is never left for
-// a worker that will not take it.
+// Every wake-up for a listener accepts at least once: the kernel woke only this worker for that
+// connection. A worker that reached a limit goes on accepting; only a stop or a pause (out of
+// descriptors) takes the listeners out of the wake set.
 void Worker::accept_from(std::size_t listener_index) {
   for (std::size_t n = 0; n < accept_batch; ++n) {
     if (n > 0 && !accepting_) break;
@@ -186,7 +231,7 @@ void Worker::follow(const std::shared_ptr<Connection>& connection, Progress prog
       async_connections_.emplace(connection.get(), connection);
       break;
   }
-  update_accepting();
+  publish_activity();
 }
 
 void Worker::park(const std::shared_ptr<Connection>& connection, bool in_wake_set) {
@@ -205,21 +250,25 @@ void Worker::expire_parked(Clock::time_point now) {
 }
 
 void Worker::on_connection_end(Progress end) {
-  if (end == Progress::answered) ++answered_;
-  update_accepting();
+  if (end == Progress::answered) {
+    ++answered_;
+    scoreboard_.set_requests(answered_);
+    if (due_ == ExitReason::none && limits_.budget_spent(answered_)) become_due(ExitReason::max_requests, 0);
+  }
+  publish_activity();
+}
+
+// What the worker holds between events: Connection::handle marks `handling` itself.
+void Worker::publish_activity() noexcept {
+  scoreboard_.set_activity(!async_connections_.empty() ? Activity::writing
+                           : parked_.size() != 0       ? Activity::reading
+                                                       : Activity::idle);
 }
 
 void Worker::on_async_connection_end(Connection& connection, Progress end) {
   // Asio's handler holds its own reference, so erasing here does not destroy a running object.
   async_connections_.erase(&connection);
   on_connection_end(end);
-}
-
-void Worker::update_accepting() {
-  if (stopping_ || immediate_ || accept_paused_) return;
-  const bool budget_taken = budget_ != 0 && answered_ + in_flight() >= budget_;
-  if (budget_taken && accepting_) stop_accepting();
-  else if (!budget_taken && !accepting_) start_accepting();
 }
 
 void Worker::start_accepting() {
@@ -255,6 +304,11 @@ void Worker::pause_accepting() {
   accept_resume_at_ = Clock::now() + accept_pause;
 }
 
+void Worker::resume_accepting() {
+  accept_paused_ = false;
+  if (!stopping_ && !immediate_) start_accepting();
+}
+
 void Worker::handle_signals() {
   signalfd_siginfo info{};
   while (::read(signal_fd_, &info, sizeof(info)) == static_cast<ssize_t>(sizeof(info))) {
@@ -285,7 +339,10 @@ void Worker::read_master_pipe() {
 // arrive on unix sockets).
 void Worker::begin_graceful_stop(const char* why) {
   if (stopping_) return;
-  spdlog::info("worker {} stopping gracefully ({}), {} connection(s) in flight", slot_, why, in_flight());
+  lifetime_wake_ = Clock::time_point::max();
+  scoreboard_.mark_retiring();
+  set_process_title(title(" retiring"));
+  spdlog::info("worker {} (gen {}) retiring ({}), {} connection(s) in flight", slot_, generation_, why, in_flight());
   if (accepting_) {
     for (std::size_t i = 0; i < listen_fds_.size(); ++i) {
       while (accept_one(i)) {

@@ -1,7 +1,9 @@
 #pragma once
 // A worker process: one thread, one Asio io_context, serving connections from the listening
-// sockets it inherited until it has answered its request budget, is told to stop, or loses its
-// master. Created after fork; Worker::run returns the process exit status.
+// sockets it inherited until it is told to stop or loses its master. It writes what it does into
+// its scoreboard slot; when it reaches one of its limits (requests, lifetime, RSS) it marks itself
+// due there and keeps serving until the master, having started its replacement, sends SIGTERM.
+// Created after fork; Worker::run returns the process exit status.
 
 #include "config/config.hpp"
 #include "process/connection.hpp"
@@ -10,6 +12,7 @@
 #include "process/process_control.hpp"
 #include "process/scoreboard.hpp"
 #include "process/wake_set.hpp"
+#include "process/worker_limits.hpp"
 
 #include <pscgi/pipeline.hpp>
 
@@ -18,6 +21,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -56,16 +61,23 @@ class Worker {
   void expire_parked(Clock::time_point now);
   std::size_t in_flight() const noexcept { return async_connections_.size() + parked_.size(); }
   void on_connection_end(Progress end);
+  void publish_activity() noexcept;
+  void become_ready();
+  void check_limits(Clock::time_point now);
+  void judge_limits(Clock::time_point now, std::uint64_t rss);
+  /// `rss`: what was read, for the log line of max_rss.
+  void become_due(ExitReason reason, std::uint64_t rss);
+  std::string title(std::string_view state) const;
   void on_async_connection_end(Connection& connection, Progress end);
   void start_accepting();
   void pause_accepting();
+  void resume_accepting();
   void abort_connections() noexcept;
   void read_master_pipe();
   void close_listeners() noexcept;
   void handle_signals();
   void begin_graceful_stop(const char* why);
   void stop_accepting();
-  void update_accepting();
   bool finished() const noexcept;
   int idle_timeout_ms() const;
 
@@ -75,7 +87,16 @@ class Worker {
   Pipeline& pipeline_;
   int master_pipe_fd_;
   int slot_;
+  std::uint32_t generation_;
   int signal_fd_ = -1;
+  SlotWriter scoreboard_;  ///< this worker's own slot
+  WorkerLimits limits_;
+  RssReader rss_;
+  /// The end of the lifetime, which the waits must not sleep past (nothing else would wake an
+  /// idle worker); max once the worker is due or retiring, when there is nothing more to notice.
+  Clock::time_point lifetime_wake_;
+  ExitReason due_ = ExitReason::none;  ///< the limit reached first, once reached
+  Clock::time_point next_check_{};     ///< of the age and the RSS
 
   boost::asio::io_context io_;
   WakeSet wake_;
@@ -85,7 +106,6 @@ class Worker {
   std::unordered_map<Connection*, std::shared_ptr<Connection>> async_connections_;
   ParkedConnections parked_;  ///< waiting for the rest of their request, watched by the wake set
 
-  std::uint64_t budget_ = 0;  ///< 0 = unlimited
   std::uint64_t answered_ = 0;
   std::uint64_t connections_accepted_ = 0;  ///< also each connection's serial number
   bool accepting_ = true;

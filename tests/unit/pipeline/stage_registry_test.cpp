@@ -12,7 +12,7 @@ namespace {
 
 TEST(StageRegistryTest, EachEntryHasAUniqueNameADocAndAFactoryForThatStage) {
   const config::Config config;
-  const StageDependencies dependencies{cache::CacheGeneration::create()};
+  const StageDependencies dependencies{cache::CacheGeneration::create(), nullptr};
   std::set<std::string_view> names;
   for (const StageEntry& entry : stage_registry()) {
     EXPECT_FALSE(entry.name.empty());
