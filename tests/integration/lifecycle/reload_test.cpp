@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <thread>
 
 namespace pscgi::testing {
 namespace {
@@ -41,8 +42,10 @@ TEST(ReloadTest, UnderLoadThroughNginxNoRequestFailsAndTheNewSettingShows) {
   server.signal(SIGHUP);
   // Generation 1 is gone once the master's only children are two serving workers of generation 2.
   const WorkersSeen second = wait_for_workers(server.pid(), exactly_serving(2, 2), 30s);
+  // The load goes on a while with the new generation alone (at least 300 more answers, and 1 s).
   const long after_reload = load.successes();
-  const bool kept_serving = load.wait_successes(after_reload + 100, 20s);
+  std::this_thread::sleep_for(1s);
+  const bool kept_serving = load.wait_successes(after_reload + 300, 20s);
   load.stop();
 
   ASSERT_TRUE(second.ok) << "workers now: " << describe(second.last) << "\n" << server.log();
