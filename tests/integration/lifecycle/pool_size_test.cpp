@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <iostream>
 #include <thread>
 
 namespace pscgi::testing {
@@ -90,6 +91,8 @@ TEST(PoolSizeTest, AdaptivePoolGrowsUnderABurstAndShrinksBackWhenIdle) {
   burst.stop();
   sampler.stop();
 
+  std::cout << "[ pool     ] " << burst.successes() << " requests in the burst, at most " << sampler.most()
+            << " workers\n";
   EXPECT_EQ(burst.failures(), 0) << burst.failure_report();
   EXPECT_GT(sampler.most(), 1) << server.log();
   EXPECT_LE(sampler.most(), 4) << server.log();

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <iostream>
 #include <thread>
 
 namespace pscgi::testing {
@@ -48,6 +49,8 @@ TEST(ReloadTest, UnderLoadThroughNginxNoRequestFailsAndTheNewSettingShows) {
   const bool kept_serving = load.wait_successes(after_reload + 300, 20s);
   load.stop();
 
+  std::cout << "[ load     ] " << after_reload << " answers until generation 2 took over, " << load.successes()
+            << " in all\n";
   ASSERT_TRUE(second.ok) << "workers now: " << describe(second.last) << "\n" << server.log();
   EXPECT_TRUE(kept_serving) << load.failure_report();
   EXPECT_EQ(load.failures(), 0) << load.failure_report() << "\nnginx: " << nginx.error_log() << "\n" << server.log();
