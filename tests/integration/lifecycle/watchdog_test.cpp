@@ -58,7 +58,7 @@ bool taken_by_worker(int fd) {
       10s, 1ms);
 }
 
-TEST(WatchdogTest, AWorkerWhoseMasterDiedFinishesItsRequestAndExits) {
+TEST(OrphanedWorkerTest, FinishesItsRequestAndExitsWhenTheMasterDies) {
   TempDir dir;
   Server server(dir, lifecycle_config("{ count: 1 }"));
   const WorkersSeen start = wait_for_workers(server.pid(), exactly_serving(1), 15s);
