@@ -253,9 +253,10 @@ Reply scgi_get(const std::string& socket_path, const std::string& uri,
   return scgi_exchange(socket_path, scgi_request("GET", uri, extra));
 }
 
-Server::Server(const TempDir& dir, std::string config_yaml) : socket_(dir.file("pscgi.sock")), log_path_(dir.file("pscgi.log")) {
-  const std::string config_path = dir.file("pscgi.yaml");
-  write_file(config_path, replace_all(replace_all(config_yaml, "{socket}", socket_), "{dir}", dir.path()));
+Server::Server(const TempDir& dir, std::string config_yaml)
+    : socket_(dir.file("pscgi.sock")), log_path_(dir.file("pscgi.log")), dir_(dir.path()), config_path_(dir.file("pscgi.yaml")) {
+  const std::string& config_path = config_path_;
+  write_config(config_yaml);
   const std::string notify_path = dir.file("notify.sock");
   ::unlink(notify_path.c_str());
   const int notify = bind_notify_socket(notify_path);
@@ -312,6 +313,42 @@ bool wait_processes_gone(const std::vector<pid_t>& pids, std::chrono::millisecon
 }
 
 std::string Server::log() const { return read_file(log_path_); }
+
+void Server::write_config(const std::string& config_yaml) const {
+  // Written aside and renamed over, so that a reload never reads half a file.
+  const std::string next = config_path_ + ".next";
+  write_file(next, replace_all(replace_all(config_yaml, "{socket}", socket_), "{dir}", dir_));
+  std::filesystem::rename(next, config_path_);
+}
+
+bool Server::wait_for_log(const std::string& text, std::chrono::milliseconds limit) const {
+  return wait_until([&] { return log().find(text) != std::string::npos; }, limit);
+}
+
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit, std::chrono::milliseconds poll) {
+  const auto deadline = Clock::now() + limit;
+  while (Clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(poll);
+  }
+  return done();
+}
+
+int count_occurrences(const std::string& text, const std::string& needle) {
+  int count = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++count;
+  return count;
+}
+
+std::string lines_with(const std::string& text, const std::string& needle) {
+  std::istringstream in(text);
+  std::string line;
+  std::string found;
+  while (std::getline(in, line)) {
+    if (line.find(needle) != std::string::npos) found += line + "\n";
+  }
+  return found;
+}
 
 void Server::signal(int sig) const {
   if (!exited_) ::kill(pid_, sig);

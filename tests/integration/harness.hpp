@@ -5,6 +5,7 @@
 // stopped by its pid; every wait has a deadline.
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -77,6 +78,12 @@ class Server {
   const std::string& socket() const noexcept { return socket_; }
   pid_t pid() const noexcept { return pid_; }
   std::string log() const;  ///< everything it wrote to stdout/stderr so far
+  /// The config file it was started with (dir/pscgi.yaml).
+  const std::string& config_path() const noexcept { return config_path_; }
+  /// Replaces the config file (with `{socket}` and `{dir}` filled in as at start), e.g. before a SIGHUP.
+  void write_config(const std::string& config_yaml) const;
+  /// Waits until the log contains `text`.
+  bool wait_for_log(const std::string& text, std::chrono::milliseconds limit = 10s) const;
   void signal(int sig) const;
   /// Waits for the process to exit; returns its wait status, or nullopt at the deadline.
   std::optional<int> wait_exit(std::chrono::milliseconds deadline = 30s);
@@ -88,9 +95,19 @@ class Server {
  private:
   std::string socket_;
   std::string log_path_;
+  std::string dir_;
+  std::string config_path_;
   pid_t pid_ = -1;
   bool exited_ = false;
 };
+
+/// Polls `done` every `poll` until it is true (true) or `limit` has passed (false); it is asked once
+/// more at the deadline, so a slow machine that misses the last poll still sees the outcome.
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit, std::chrono::milliseconds poll = 20ms);
+/// How many times `needle` occurs in `text` (not overlapping).
+int count_occurrences(const std::string& text, const std::string& needle);
+/// The lines of `text` that contain `needle`, joined (for failure messages).
+std::string lines_with(const std::string& text, const std::string& needle);
 
 /// Waits until none of these processes exists (they need not be our children).
 bool wait_processes_gone(const std::vector<pid_t>& pids, std::chrono::milliseconds limit = 10s);

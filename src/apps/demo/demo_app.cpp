@@ -8,7 +8,10 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <stdexcept>
+#include <string>
+#include <utility>
 
 namespace pscgi::apps::demo {
 namespace {
@@ -29,14 +32,33 @@ const Route* find_route(std::string_view path) noexcept {
   return nullptr;
 }
 
+// `app:` keys of the demo app besides `type`.
+struct DemoOptions {
+  std::string greeting{kDefaultGreeting};
+};
+
+DemoOptions read_options(const std::map<std::string, std::string>& options) {
+  DemoOptions result;
+  for (const auto& [key, value] : options) {
+    if (key != "greeting") {
+      throw std::invalid_argument(fmt::format("app.{}: unknown option (the demo app's only option is greeting)", key));
+    }
+    if (value.empty()) throw std::invalid_argument("app.greeting: must not be empty");
+    result.greeting = value;
+  }
+  return result;
+}
+
 class DemoApp final : public App {
  public:
+  explicit DemoApp(DemoOptions options) : options_(std::move(options)) {}
+
   ResponsePtr handle(const Request& request) override {
     // Counted before rendering so that a page shows itself, and only here: a cache hit is answered
     // before the app runs and must not move the counter.
     ++renders_;
     const QueryParams query(request.query());
-    const RouteContext context{request, query, renders_, worker_slot_};
+    const RouteContext context{request, query, renders_, worker_slot_, options_.greeting};
     const Route* route = find_route(request.path());
     if (!route) return not_found_route(context);
     try {
@@ -52,6 +74,7 @@ class DemoApp final : public App {
   }
 
  private:
+  const DemoOptions options_;
   std::uint64_t renders_ = 0;
   int worker_slot_ = 0;
 };
@@ -60,12 +83,6 @@ class DemoApp final : public App {
 
 std::span<const Route> demo_routes() noexcept { return route_table; }
 
-AppPtr make_demo_app(const AppSettings& settings) {
-  if (!settings.options.empty()) {
-    throw std::invalid_argument(
-        fmt::format("app.{}: unknown option (the demo app takes no options)", settings.options.begin()->first));
-  }
-  return std::make_unique<DemoApp>();
-}
+AppPtr make_demo_app(const AppSettings& settings) { return std::make_unique<DemoApp>(read_options(settings.options)); }
 
 }  // namespace pscgi::apps::demo

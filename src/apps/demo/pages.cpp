@@ -45,10 +45,10 @@ ResponsePtr index_route(const RouteContext& context) {
 
 ResponsePtr hello_route(const RouteContext& context) {
   const std::string body = fmt::format(
-      "<p>Hello from worker pid <strong id=\"pid\">{}</strong> (slot {}).</p>\n"
+      "<p><span id=\"greeting\">{}</span> from worker pid <strong id=\"pid\">{}</strong> (slot {}).</p>\n"
       "<p>This worker has rendered <strong id=\"renders\">{}</strong> requests.</p>\n"
       "<p>Reload: if the count does not move, the page came from the cache.</p>\n",
-      getpid(), context.worker_slot, context.renders);
+      html_escape(context.greeting), getpid(), context.worker_slot, context.renders);
   return html_response(200, html_page("Hello", body));
 }
 

@@ -12,12 +12,16 @@
 
 namespace pscgi::apps::demo {
 
+/// What /hello says when `app.greeting` is not set.
+inline constexpr std::string_view kDefaultGreeting = "Hello";
+
 /// What a route sees: the request, its parsed query, and the worker's state.
 struct RouteContext {
   const Request& request;
   const QueryParams& query;
   std::uint64_t renders = 0;  ///< requests the app has rendered in this worker, this one included
   int worker_slot = 0;        ///< the worker's slot, 0 until on_worker_start
+  std::string_view greeting = kDefaultGreeting;  ///< `app.greeting`: the first word of /hello
 };
 
 /// Builds the response for one route. May throw BadRequest (a 400) or anything else (a 500).

@@ -23,10 +23,10 @@ TEST(BuiltinAppsTest, TheDemoFactoryRejectsOptionsNamingTheKey) {
   const AppFactory* demo = apps.find("demo");
   ASSERT_NE(demo, nullptr);
   try {
-    (*demo)(AppSettings{"demo", {{"greeting", "hi"}}});
+    (*demo)(AppSettings{"demo", {{"colour", "blue"}}});
     FAIL() << "an unknown option was accepted";
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("app.greeting"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("app.colour"), std::string::npos) << e.what();
   }
 }
 

@@ -139,14 +139,36 @@ TEST(DemoAppTest, AnExceptionBecomesA500InThePipeline) {
   EXPECT_EQ(exchange.response->status(), 500);
 }
 
-TEST(DemoAppTest, FactoryRejectsAnyOptionNamingIt) {
+TEST(DemoAppTest, FactoryRejectsAnUnknownOptionNamingIt) {
   try {
-    make_demo_app(AppSettings{"demo", {{"color", "blue"}, {"size", "3"}}});
-    FAIL() << "options were accepted";
+    make_demo_app(AppSettings{"demo", {{"greeting", "Hi"}, {"size", "3"}}});
+    FAIL() << "an unknown option was accepted";
   } catch (const std::invalid_argument& e) {
-    EXPECT_TRUE(contains(e.what(), "app.color")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "app.size")) << e.what();
   }
   EXPECT_NE(make_demo_app(AppSettings{"demo", {}}), nullptr);
+}
+
+TEST(DemoAppTest, HelloGreetsWithHelloByDefault) {
+  const ResponsePtr r = make_app()->handle(get("/hello"));
+  EXPECT_TRUE(contains(r->body(), "<span id=\"greeting\">Hello</span> from worker pid")) << r->body();
+}
+
+TEST(DemoAppTest, HelloGreetsWithTheConfiguredGreetingEscaped) {
+  AppPtr app = make_demo_app(AppSettings{"demo", {{"greeting", "Bonjour <&>"}}});
+  const ResponsePtr r = app->handle(get("/hello"));
+  EXPECT_EQ(r->status(), 200);
+  EXPECT_TRUE(contains(r->body(), "<span id=\"greeting\">Bonjour &lt;&amp;&gt;</span> from worker pid")) << r->body();
+  EXPECT_FALSE(contains(r->body(), ">Hello</span>"));
+}
+
+TEST(DemoAppTest, AnEmptyGreetingIsRefused) {
+  try {
+    make_demo_app(AppSettings{"demo", {{"greeting", ""}}});
+    FAIL() << "an empty greeting was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_TRUE(contains(e.what(), "app.greeting")) << e.what();
+  }
 }
 
 }  // namespace
