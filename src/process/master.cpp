@@ -19,6 +19,10 @@ namespace {
 
 // The scoreboard is read this often: due workers, the load and hung requests are noticed within it.
 constexpr Clock::duration scoreboard_poll = std::chrono::milliseconds(100);
+// While a worker is starting, the master looks more often: a handover (a replacement, a new
+// generation) finishes as soon as the new worker is ready, not a whole poll later, so a due worker
+// does not serve far past its budget under load.
+constexpr Clock::duration handover_poll = std::chrono::milliseconds(10);
 constexpr Clock::duration first_backoff = std::chrono::milliseconds(100);
 
 long long to_ms(Clock::duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
@@ -90,6 +94,7 @@ Clock::duration Master::next_wait() const {
   const Clock::time_point now = os_.now();
   Clock::duration wait = scoreboard_poll;
   for (const WorkerRecord& worker : table_.all()) {
+    if (!worker.ready && !worker.retiring && !worker.killed) wait = std::min(wait, handover_poll);
     if (worker.retiring && !worker.killed) wait = std::min(wait, worker.retire_deadline - now);
   }
   if (!stopping_ && active_count() < target_) wait = std::min(wait, respawn_not_before_ - now);

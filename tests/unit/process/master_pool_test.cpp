@@ -93,6 +93,19 @@ TEST_F(MasterTest, AReplacementThatDiesLeavesItsDueWorkerToBeTriedAgain) {
   EXPECT_EQ(os.signals_to(100, SIGTERM), 1);
 }
 
+TEST_F(MasterTest, LooksMoreOftenWhileAWorkerIsStarting) {
+  Master master = make();
+  master.turn();
+  os.waits.clear();
+  master.turn();
+  ASSERT_FALSE(os.waits.empty());
+  EXPECT_LE(os.waits.back(), milliseconds(10)) << "a handover ends as soon as the new worker is ready";
+  make_all_ready(master);
+  master.turn();
+  master.turn();
+  EXPECT_EQ(os.waits.back(), milliseconds(100));
+}
+
 TEST_F(MasterTest, ARssLimitBelowAFreshWorkerIsReportedOnce) {
   settings = fixed_pool(1);
   Master master = make();
