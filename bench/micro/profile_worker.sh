@@ -47,7 +47,8 @@ for _ in $(seq 600); do [[ -S $work/pscgi.sock ]] && break; sleep 0.1; done
 worker_pid=$(ps -o pid= --ppid "$server_pid" | head -1 | tr -d ' ')
 [[ -n $worker_pid ]] || { echo "no worker under pscgi (pid $server_pid)" >&2; exit 1; }
 callgrind_control -i on "$worker_pid" >/dev/null 2>&1
-"$load" --connect "unix:$work/pscgi.sock" --requests "$requests" -c 1 --uri "$uri" --quiet --json "$work/load.json" >/dev/null
+# --warmup 0: every request sent while counting is one of the REQUESTS the count is divided by.
+"$load" --connect "unix:$work/pscgi.sock" --requests "$requests" --warmup 0 -c 1 --uri "$uri" --quiet --json "$work/load.json" >/dev/null
 callgrind_control -i off "$worker_pid" >/dev/null 2>&1
 callgrind_control -d "$worker_pid" >/dev/null 2>&1
 kill -TERM "$server_pid"

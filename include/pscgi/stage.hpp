@@ -24,7 +24,7 @@ enum class StageResult {
 /// Facts about the worker a stage runs in, given once after fork.
 struct WorkerInfo {
   int pid = 0;
-  int slot = 0;  ///< the worker's number in the pool, 1..workers.count
+  int slot = 0;  ///< the worker's scoreboard slot, from 1 (numbers are reused once a worker has gone)
 };
 
 /// One step of the pipeline. Stages are created in the master before fork, so their memory is shared
