@@ -25,8 +25,11 @@ bool is_missing(int error) noexcept { return error == ENOENT || error == ENOTDIR
 // 404 (the access log has it); anything else is worth a line in the error log.
 ResponsePtr not_served(const OpenedFile& file, std::string_view target) {
   if (is_missing(file.error)) return error_response(404);
-  if (file.error == EXDEV || file.error == ELOOP) {
+  if (file.error == EXDEV) {
     spdlog::warn("pages: refused {}: a symlink on the way leads out of the site's root", printable(target));
+  } else if (file.error == ELOOP) {
+    spdlog::warn("pages: refused {}: a symlink on the way is not followed (too many, or openat2 is unavailable)",
+                 printable(target));
   } else if (file.error != 0) {
     spdlog::warn("pages: cannot open {}: {}", printable(target), std::strerror(file.error));
   } else {

@@ -102,7 +102,16 @@ OpenedFile SiteRoot::open_without_symlinks(std::string_view relative) const {
     const std::string name(relative.substr(0, slash));
     const bool last = slash == std::string_view::npos;
     const int fd = ::openat(current.get(), name.c_str(), read_flags | O_NOFOLLOW | (last ? 0 : O_DIRECTORY));
-    if (fd < 0) return finish_open(-1);
+    if (fd < 0) {
+      // O_DIRECTORY wins over O_NOFOLLOW: a symlink on the way reads as ENOTDIR. Say what it is.
+      const int open_error = errno;
+      struct stat link {};
+      const bool is_symlink = open_error == ENOTDIR &&
+                              ::fstatat(current.get(), name.c_str(), &link, AT_SYMLINK_NOFOLLOW) == 0 &&
+                              S_ISLNK(link.st_mode);
+      errno = is_symlink ? ELOOP : open_error;
+      return finish_open(-1);
+    }
     current = FileHandle(fd);
     relative = last ? std::string_view() : relative.substr(slash + 1);
   }
