@@ -164,7 +164,7 @@ AppPtr make_pages_app(const AppSettings& settings) {
   try {
     app = std::make_unique<PagesApp>(std::move(options));
   } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(std::string("app.root: ") + e.what());
+    settings.refuse("root", e.what());  // with the file and line of `root:`
   }
   spdlog::info("pages: serving {} ({})", app->root().path(),
                app->root().containment() == Containment::beneath ? "symlinks followed within the root"

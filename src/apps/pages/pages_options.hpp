@@ -14,8 +14,9 @@ struct PagesOptions {
   bool listing = true;              ///< a folder without an index gets a generated listing (else 404)
 };
 
-/// Reads and checks the options; throws std::invalid_argument naming `app.<key>` for a missing root,
-/// a relative root, an index that is not a plain file name, and any key it does not know.
+/// Reads and checks the options with AppSettings' getters; throws AppSettingError (file, line and
+/// `app.<key>`) for a missing or relative root, an index that is not a plain file name, a listing
+/// that is not a boolean, and any key it does not know.
 PagesOptions read_pages_options(const AppSettings& settings);
 
 }  // namespace pscgi::apps::pages
