@@ -1,6 +1,7 @@
 // The apps the stock pscgi binary knows by `app.type`.
 #include <pscgi/server.hpp>
 
+#include "apps/cgi/cgi_app.hpp"
 #include "apps/demo/demo_app.hpp"
 
 namespace pscgi {
@@ -8,6 +9,7 @@ namespace pscgi {
 AppRegistry builtin_apps() {
   AppRegistry apps;
   apps.add("demo", &apps::demo::make_demo_app);
+  apps.add("cgi", &apps::cgi::make_cgi_app);
   return apps;
 }
 
