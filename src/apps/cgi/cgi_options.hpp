@@ -28,7 +28,7 @@ struct CgiOptions {
   bool pass_authorization = false;  ///< `pass_authorization`: give scripts HTTP_AUTHORIZATION
 };
 
-/// Reads and checks the options. Throws std::invalid_argument naming `app.<key>`: an unknown key,
+/// Reads and checks the options. Throws AppSettingError naming `app.<key>` and its line: an unknown key,
 /// neither or both of script and root, a script that is not an executable regular file (or is an
 /// nph- script), a root or working_dir that is not a directory, a bad variable name, a bad value.
 CgiOptions read_cgi_options(const AppSettings& settings);
