@@ -1,6 +1,7 @@
 // The apps the stock pscgi binary knows by `app.type`.
 #include <pscgi/server.hpp>
 
+#include "apps/cgi/cgi_app.hpp"
 #include "apps/demo/demo_app.hpp"
 #include "apps/pages/pages_app.hpp"
 
@@ -10,6 +11,7 @@ AppRegistry builtin_apps() {
   AppRegistry apps;
   apps.add("demo", &apps::demo::make_demo_app);
   apps.add("pages", &apps::pages::make_pages_app);
+  apps.add("cgi", &apps::cgi::make_cgi_app);
   return apps;
 }
 

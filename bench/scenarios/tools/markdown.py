@@ -8,6 +8,7 @@ TITLES = {
     "5": "5. Recycling: workers.max_requests under hit load",
     "6": "6. Scaling and the latency curve",
     "7": "7. Memory",
+    "8": "8. A slow CGI script behind pscgi: cache off vs on",
 }
 
 
