@@ -1,0 +1,18 @@
+#pragma once
+// The guestbook's one HTML page: the entries, newest first, and the form that posts a new one.
+
+#include "entry_store.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guestbook {
+
+/// Escapes & < > " ' so the text is safe in element content and in quoted attribute values.
+std::string html_escape(std::string_view text);
+
+/// The whole page. Every entry's text is escaped here: visitors wrote it.
+std::string render_page(std::string_view title, const std::vector<Entry>& entries);
+
+}  // namespace guestbook
