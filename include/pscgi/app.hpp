@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include <pscgi/app_settings.hpp>
 #include <pscgi/request.hpp>
 #include <pscgi/response.hpp>
 #include <pscgi/stage.hpp>
@@ -21,20 +22,20 @@ class App {
   virtual ~App() = default;
   /// Answers one request. Must return a response (never null).
   virtual ResponsePtr handle(const Request& request) = 0;
-  /// Called in each worker after fork, before the first request: open per-process resources here.
+  /// Called in each worker after fork, before the first request: open per-process resources here
+  /// (connections, files, threads, random generators), not in the factory.
   virtual void on_worker_start(const WorkerInfo& worker) { (void)worker; }
+  /// Called in each worker before it exits cleanly (max_requests, reload, shutdown); not called when
+  /// the worker is killed or crashes. Flush and close here. Should not throw (a throw is logged).
+  virtual void on_worker_exit() {}
 };
 
 using AppPtr = std::unique_ptr<App>;
 
-/// The `app:` section of the config, as given: `type` and the app's own scalar settings.
-struct AppSettings {
-  std::string type;
-  std::map<std::string, std::string> options;  ///< every key of `app:` but `type`
-};
-
-/// Makes an App from its settings; throws std::invalid_argument with a message naming the key when
-/// the settings are wrong. Called once, in the master, before fork.
+/// Makes an App from its settings (read them with AppSettings' getters, then call refuse_unknown()).
+/// Called in the master before fork, once at start-up and once per reload: load what the workers
+/// share read-only here (copy-on-write after fork). A wrong setting throws AppSettingError (the
+/// getters do); any other std::invalid_argument is reported as a config error too.
 using AppFactory = std::function<AppPtr(const AppSettings&)>;
 
 /// The apps a server knows, by type name.

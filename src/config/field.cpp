@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
-#include <limits>
 
 namespace pscgi::config {
 
@@ -35,11 +33,6 @@ std::string describe_node(const YAML::Node& node) {
   }
 }
 
-std::string range_message(std::string_view lo, std::string_view hi, bool unbounded, std::string_view got) {
-  if (unbounded) return fmt::format("must be at least {}, got {}", lo, got);
-  return fmt::format("must be between {} and {}, got {}", lo, hi, got);
-}
-
 Field::Field(YAML::Node node, std::string path, Position where, const std::string& source)
     : node_(std::move(node)), path_(std::move(path)), where_(where), source_(&source) {}
 
@@ -68,31 +61,9 @@ std::vector<Field> Field::items(std::string_view expected) const {
 }
 
 std::int64_t Field::integer(std::int64_t lo, std::int64_t hi) const {
-  const std::string text = scalar("an integer");
-  const bool negative = !text.empty() && text.front() == '-';
-  const std::string_view digits = std::string_view(text).substr(negative ? 1 : 0);
-  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
-    fail(fmt::format("expected an integer, got \"{}\"", text));
-  }
-  if (digits.size() > 1 && digits.front() == '0') {
-    const auto first = digits.find_first_not_of('0');
-    const std::string_view plain = first == std::string_view::npos ? "0" : digits.substr(first);
-    fail(fmt::format("\"{}\" has a leading zero, which some YAML readers take for octal: write {}", text, plain));
-  }
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  const bool unbounded = hi == std::numeric_limits<std::int64_t>::max();
-  if (ec != std::errc() || end != text.data() + text.size() || value < lo || value > hi) {
-    fail(range_message(std::to_string(lo), std::to_string(hi), unbounded, text));
-  }
-  return value;
+  return parse("an integer", [lo, hi](std::string_view text) { return parse_integer(text, lo, hi); });
 }
 
-bool Field::boolean() const {
-  const std::string text = scalar("true or false");
-  if (text == "true" || text == "True" || text == "TRUE") return true;
-  if (text == "false" || text == "False" || text == "FALSE") return false;
-  fail(fmt::format("expected true or false, got \"{}\"", text));
-}
+bool Field::boolean() const { return parse("true or false", parse_boolean); }
 
 }  // namespace pscgi::config

@@ -4,6 +4,7 @@
 // throw ConfigError naming all of these, so a setting's load function never formats an error itself.
 
 #include "config/config.hpp"
+#include "config/units.hpp"  // range_message, parse_integer, parse_boolean
 
 #include <yaml-cpp/yaml.h>
 
@@ -78,8 +79,5 @@ class Field {
   const std::string* source_;
   std::string item_;  ///< "item 2: " for list items
 };
-
-/// "must be between LO and HI, got X" (or "at least LO" when hi is the type's maximum).
-std::string range_message(std::string_view lo, std::string_view hi, bool unbounded, std::string_view got);
 
 }  // namespace pscgi::config

@@ -166,9 +166,10 @@ std::vector<Setting> app_settings() {
   type.required = true;
   return {
       app_section_setting("app",
-                          "The application. `type` chooses it; every other key of `app` is handed to it as a text "
-                          "option (`root: /srv/www` gives the option `root` = `/srv/www`), which the app checks "
-                          "when the server starts. Option values must be single values, not lists or maps."),
+                          "The application. `type` chooses it; every other key of `app` is the app's own option "
+                          "(`root: /srv/www`), a single value or a list of single values (`hosts: [a, b]`), "
+                          "which the app checks when the server starts: an unknown or wrong option is an error "
+                          "naming its line, as for every other key. Each app's options are in docs/apps.md."),
       std::move(type),
   };
 }

@@ -169,12 +169,21 @@ Setting statuses_setting(std::string path, std::string doc) {
 Setting app_section_setting(std::string path, std::string doc) {
   Setting setting = section_setting(std::move(path), std::move(doc));
   setting.load_extra = [](const std::string& key, const Field& field, Config& config) {
-    if (field.is_null()) field.fail("needs a value (write \"\" for an empty string)");
-    config.app.options[key] = field.scalar("a single value (app options are passed to the app as text)");
+    const int line = field.position().line;
+    if (field.is_null()) field.fail("needs a value (write \"\" for an empty string, [] for an empty list)");
+    if (!field.is_list()) {
+      config.app.set(key, field.scalar("a single value or a list of values"), line);
+      return;
+    }
+    std::vector<std::string> items;
+    for (const Field& item : field.items("a list of values")) items.push_back(item.scalar("a single value"));
+    config.app.set_list(key, std::move(items), line);
   };
   setting.show_extra = [](const Config& config) {
     std::vector<std::pair<std::string, std::string>> options;
-    for (const auto& [key, value] : config.app.options) options.emplace_back(yaml_scalar(key), yaml_scalar(value));
+    for (const auto& [key, value] : config.app.values()) {
+      options.emplace_back(yaml_scalar(key), value.is_list ? yaml_list(value.items) : yaml_scalar(value.items.front()));
+    }
     return options;
   };
   return setting;

@@ -22,7 +22,8 @@ Setting bypass_cookies_setting(std::string path, std::string doc);
 Setting methods_setting(std::string path, std::string doc);
 /// `cache.statuses`: status codes 100–599, at least one.
 Setting statuses_setting(std::string path, std::string doc);
-/// `app`: a section whose keys other than `type` become the app's string options.
+/// `app`: a section whose keys other than `type` are kept, with their lines, for the app's own
+/// getters (AppSettings): each a single value or a list of single values.
 Setting app_section_setting(std::string path, std::string doc);
 
 }  // namespace pscgi::config

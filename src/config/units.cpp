@@ -107,6 +107,37 @@ std::string format_exact(std::uint64_t value, const std::array<std::pair<std::ui
 
 }  // namespace
 
+std::string range_message(std::string_view lo, std::string_view hi, bool unbounded, std::string_view got) {
+  if (unbounded) return fmt::format("must be at least {}, got {}", lo, got);
+  return fmt::format("must be between {} and {}, got {}", lo, hi, got);
+}
+
+std::int64_t parse_integer(std::string_view text, std::int64_t lo, std::int64_t hi) {
+  const bool negative = !text.empty() && text.front() == '-';
+  const std::string_view digits = text.substr(negative ? 1 : 0);
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    refuse(fmt::format("expected an integer, got \"{}\"", text));
+  }
+  if (digits.size() > 1 && digits.front() == '0') {
+    const auto first = digits.find_first_not_of('0');
+    const std::string_view plain = first == std::string_view::npos ? "0" : digits.substr(first);
+    refuse(fmt::format("\"{}\" has a leading zero, which some YAML readers take for octal: write {}", text, plain));
+  }
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const bool unbounded = hi == std::numeric_limits<std::int64_t>::max();
+  if (ec != std::errc() || end != text.data() + text.size() || value < lo || value > hi) {
+    refuse(range_message(std::to_string(lo), std::to_string(hi), unbounded, text));
+  }
+  return value;
+}
+
+bool parse_boolean(std::string_view text) {
+  if (text == "true" || text == "True" || text == "TRUE") return true;
+  if (text == "false" || text == "False" || text == "FALSE") return false;
+  refuse(fmt::format("expected true or false, got \"{}\"", text));
+}
+
 Duration parse_duration(std::string_view text) {
   if (!text.empty() && text.front() == '-') refuse(fmt::format("a duration cannot be negative, got \"{}\"", text));
   const auto [number, unit] = split_quantity(text);

@@ -18,6 +18,16 @@ inline constexpr std::uint64_t kKiB = 1024;
 inline constexpr std::uint64_t kMiB = 1024 * kKiB;
 inline constexpr std::uint64_t kGiB = 1024 * kMiB;
 
+/// "must be between LO and HI, got X" (or "at least LO" when hi is the type's maximum).
+std::string range_message(std::string_view lo, std::string_view hi, bool unbounded, std::string_view got);
+
+/// Parses a decimal integer in [lo, hi]: an optional `-`, digits, no leading zero (some YAML readers
+/// take `010` for octal), no `+` or exponent. Throws std::invalid_argument.
+std::int64_t parse_integer(std::string_view text, std::int64_t lo, std::int64_t hi);
+
+/// Parses `true` or `false` (also `True`, `TRUE`, `False`, `FALSE`). Throws std::invalid_argument.
+bool parse_boolean(std::string_view text);
+
 /// Parses `<number><unit>` with unit ms, s, m or h; the number may have a decimal part as long as
 /// the result is a whole number of milliseconds (`1.5s`). A bare `0` is allowed, any other bare
 /// number is not. Throws std::invalid_argument with a message for people.

@@ -45,6 +45,10 @@ class Loader {
     LoadedConfig loaded{default_config(), {}};
     loaded.config.source = source_;
     load_map(root, "", loaded.config);
+    // The app reads its own keys later, in its factory: tell it the file, and the section's line for
+    // "required" messages.
+    const auto app_at = positions_.find("app");
+    loaded.config.app.set_origin(source_, app_at == positions_.end() ? 0 : app_at->second.line);
     check_relations(loaded.config);
     loaded.positions = std::move(positions_);
     return loaded;
@@ -103,7 +107,8 @@ class Loader {
           fail(value_at, path, fmt::format("expected a map of settings, got {}", describe_node(value)));
         }
       } else if (section != nullptr && section->load_extra) {
-        section->load_extra(key, Field(value, path, value_at, source_), config);
+        // At the key: the app names a key's line in its own messages, and a list's items start below it.
+        section->load_extra(key, Field(value, path, key_at, source_), config);
       } else {
         fail(key_at, path, unknown_key_message(prefix, key));
       }

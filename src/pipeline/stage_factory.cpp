@@ -23,6 +23,8 @@ AppPtr make_app(const config::Config& config, const AppRegistry& apps) {
     AppPtr app = (*factory)(config.app);
     if (!app) throw std::invalid_argument("the factory made no app");
     return app;
+  } catch (const AppSettingError& e) {
+    throw config::ConfigError(e.what());  // already names file, line and key
   } catch (const std::invalid_argument& e) {
     throw config::ConfigError(fmt::format("{}: app ({}): {}", config.source, config.app.type, e.what()));
   }

@@ -169,6 +169,13 @@ TEST(ExampleAppTest, TheGuestbookBuiltAgainstTheInstalledPackageAnswersItsRoutes
   EXPECT_EQ(post_form(server, "/entries", "name=Bob&message=").status, 400);
   EXPECT_EQ(nlohmann::json::parse(scgi_get(server.socket(), "/api/entries").body)["entries"].size(), 1u)
       << "a refused entry was stored";
+
+  // The factory reads its settings as every app does: a misspelt key is named, with its line.
+  write_file(dir.file("misspelt.yaml"), "listen: unix:" + dir.file("other.sock") +
+                                            "\napp:\n  type: guestbook\n  data_dir: " + dir.file("data") + "\n  titel: x\n");
+  const RunResult check = run({binary, "--check-config", "--config", dir.file("misspelt.yaml")}, dir, 30s);
+  EXPECT_NE(check.status, 0) << check.output;
+  EXPECT_NE(check.output.find("misspelt.yaml:5: app.titel: unknown option"), std::string::npos) << check.output;
 }
 
 }  // namespace

@@ -1,7 +1,11 @@
 #include "page.hpp"
 
+#include <pscgi/responses.hpp>
+
 namespace guestbook {
 namespace {
+
+using pscgi::html_escape;
 
 // Inline CSS: the page makes no request but its own.
 constexpr std::string_view kStyle =
@@ -25,22 +29,6 @@ std::string render_entry(const Entry& entry) {
 }
 
 }  // namespace
-
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::string render_page(std::string_view title, const std::vector<Entry>& entries) {
   std::string page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>";

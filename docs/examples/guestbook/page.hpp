@@ -9,10 +9,7 @@
 
 namespace guestbook {
 
-/// Escapes & < > " ' so the text is safe in element content and in quoted attribute values.
-std::string html_escape(std::string_view text);
-
-/// The whole page. Every entry's text is escaped here: visitors wrote it.
+/// The whole page. Every entry's text is escaped here (pscgi::html_escape): visitors wrote it.
 std::string render_page(std::string_view title, const std::vector<Entry>& entries);
 
 }  // namespace guestbook

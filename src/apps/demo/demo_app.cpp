@@ -37,15 +37,11 @@ struct DemoOptions {
   std::string greeting{kDefaultGreeting};
 };
 
-DemoOptions read_options(const std::map<std::string, std::string>& options) {
+DemoOptions read_options(const AppSettings& settings) {
   DemoOptions result;
-  for (const auto& [key, value] : options) {
-    if (key != "greeting") {
-      throw std::invalid_argument(fmt::format("app.{}: unknown option (the demo app's only option is greeting)", key));
-    }
-    if (value.empty()) throw std::invalid_argument("app.greeting: must not be empty");
-    result.greeting = value;
-  }
+  result.greeting = settings.text("greeting", std::string(kDefaultGreeting));
+  if (result.greeting.empty()) settings.refuse("greeting", "must not be empty");
+  settings.refuse_unknown();
   return result;
 }
 
@@ -83,6 +79,6 @@ class DemoApp final : public App {
 
 std::span<const Route> demo_routes() noexcept { return route_table; }
 
-AppPtr make_demo_app(const AppSettings& settings) { return std::make_unique<DemoApp>(read_options(settings.options)); }
+AppPtr make_demo_app(const AppSettings& settings) { return std::make_unique<DemoApp>(read_options(settings)); }
 
 }  // namespace pscgi::apps::demo

@@ -7,8 +7,7 @@
 namespace pscgi::apps::demo {
 
 /// Makes the demo app. Its one option is `greeting` (the first word of /hello, "Hello" when unset;
-/// empty is refused); any other key in `settings.options` is refused with std::invalid_argument
-/// naming `app.<key>`.
+/// empty is refused); any other key is refused. Errors are AppSettingError naming `app.<key>`.
 AppPtr make_demo_app(const AppSettings& settings);
 
 }  // namespace pscgi::apps::demo

@@ -3,6 +3,7 @@
 // through html_escape before it reaches an HTML page.
 
 #include <pscgi/response.hpp>
+#include <pscgi/responses.hpp>
 
 #include <string>
 #include <string_view>
@@ -10,7 +11,7 @@
 namespace pscgi::apps::demo {
 
 /// Escapes & < > " ' so the text is safe in element content and in quoted attribute values.
-std::string html_escape(std::string_view text);
+using pscgi::html_escape;
 
 /// A complete HTML document. `title` is plain text (escaped here); `body_html` is trusted markup.
 std::string html_page(std::string_view title, std::string_view body_html);

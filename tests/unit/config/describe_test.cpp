@@ -6,7 +6,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace pscgi::config {
 namespace {
@@ -60,13 +63,24 @@ TEST(DescribeConfigTest, LoadsBackIntoTheSameConfig) {
   }
 }
 
+// The values and whether each was a list; lines differ between the two texts.
+std::map<std::string, std::pair<std::vector<std::string>, bool>> app_values(const AppSettings& app) {
+  std::map<std::string, std::pair<std::vector<std::string>, bool>> out;
+  for (const auto& [key, value] : app.values()) out[key] = {value.items, value.is_list};
+  return out;
+}
+
 TEST(DescribeConfigTest, QuotesAppOptionsThatYamlWouldMisread) {
   Config config = default_config();
-  config.app.options = {{"colon", "a: b # c"}, {"empty", ""},       {"quote", "say \"hi\"\\n"},
-                        {"null", "null"},      {"star", "*"},       {"lines", "one\ntwo\t\x01"},
-                        {"dash", "-x"},        {"dotted.key", "v"}, {"number", "0660"}};
+  config.app = AppSettings("demo", {{"colon", "a: b # c"}, {"empty", ""},       {"quote", "say \"hi\"\\n"},
+                                    {"null", "null"},      {"star", "*"},       {"lines", "one\ntwo\t\x01"},
+                                    {"dash", "-x"},        {"dotted.key", "v"}, {"number", "0660"}});
+  config.app.set_list("hosts", {"a, b", "[c]", "", "~"});
+  config.app.set_list("nothing", {});
+  config.app.set_list("one", {"x"});
   const Config again = load_config_text(describe_config(config));
-  EXPECT_EQ(again.app.options, config.app.options);
+  EXPECT_EQ(app_values(again.app), app_values(config.app));
+  EXPECT_EQ(app_values(again.app).at("one"), (std::pair<std::vector<std::string>, bool>{{"x"}, true}));
 }
 
 TEST(ConfigReferenceTest, HasAnEntryWithTheDefaultForEveryKey) {

@@ -147,15 +147,17 @@ TEST(YamlLoaderErrorsTest, BadCacheLists) {
   EXPECT_TRUE(load_config_text("cache: {bypass_cookies: []}").cache.bypass_cookies.empty());
 }
 
-TEST(YamlLoaderErrorsTest, AppNeedsATypeAndScalarOptions) {
+TEST(YamlLoaderErrorsTest, AppNeedsATypeAndScalarOrListOptions) {
   EXPECT_EQ(error_of("backlog: 5\napp:\n  root: /srv\n"),
             "pscgi.yaml:2:1: app.type: is required whenever app is given");
-  EXPECT_EQ(
-      error_of("app:\n  type: demo\n  hosts: [a, b]\n"),
-      "pscgi.yaml:3:10: app.hosts: expected a single value (app options are passed to the app as text), got a list");
+  EXPECT_EQ(error_of("app:\n  type: demo\n  hosts: {a: 1}\n"),
+            "pscgi.yaml:3:3: app.hosts: expected a single value or a list of values, got a map");
+  EXPECT_EQ(error_of("app:\n  type: demo\n  hosts:\n    - a\n    - [b, c]\n"),
+            "pscgi.yaml:5:7: app.hosts: item 2: expected a single value, got a list");
   EXPECT_EQ(error_of("app:\n  type: demo\n  root:\n"),
-            "pscgi.yaml:3:3: app.root: needs a value (write \"\" for an empty string)");
-  EXPECT_EQ(load_config_text("app: {type: demo, empty: \"\"}").app.options.at("empty"), "");
+            "pscgi.yaml:3:3: app.root: needs a value (write \"\" for an empty string, [] for an empty list)");
+  EXPECT_EQ(load_config_text("app: {type: demo, empty: \"\"}").app.text("empty"), "");
+  EXPECT_TRUE(load_config_text("app: {type: demo, none: []}").app.list("none").empty());
 }
 
 TEST(YamlLoaderErrorsTest, RulesBetweenSettingsNameTheKeyThatWasGiven) {

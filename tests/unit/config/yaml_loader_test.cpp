@@ -64,7 +64,7 @@ TEST(YamlLoaderTest, KeysLeftOutKeepTheirDefaults) {
   EXPECT_FALSE(config.cache.honor_request_no_cache);
   EXPECT_EQ(config.cache.stale_if_error, Duration::zero());
   EXPECT_EQ(config.app.type, "demo");
-  EXPECT_TRUE(config.app.options.empty());
+  EXPECT_TRUE(config.app.values().empty());
 }
 
 TEST(YamlLoaderTest, AnEmptyMapIsAllDefaults) {
@@ -116,8 +116,9 @@ app: {type: files, root: /srv/www, threads: 4, verbose: true}
   EXPECT_EQ(config.cache.statuses, std::vector<int>{200});
   EXPECT_EQ(config.cache.stale_if_error, hours(1));
   EXPECT_EQ(config.app.type, "files");
-  EXPECT_EQ(config.app.options,
-            (std::map<std::string, std::string>{{"root", "/srv/www"}, {"threads", "4"}, {"verbose", "true"}}));
+  EXPECT_EQ(config.app.text("root"), "/srv/www");
+  EXPECT_EQ(config.app.integer("threads", std::nullopt, 1, 64), 4);
+  EXPECT_TRUE(config.app.boolean("verbose"));
 }
 
 TEST(YamlLoaderTest, ListenTakesAListOfAddresses) {

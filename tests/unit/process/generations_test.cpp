@@ -68,9 +68,9 @@ struct GenerationsTest : ::testing::Test {
   void SetUp() override {
     fs::create_directories(dir);
     apps.add("greeting", [this](const AppSettings& settings) -> AppPtr {
-      if (settings.options.contains("fail")) throw std::invalid_argument("app.fail: this app refuses to start");
+      if (settings.has("fail")) throw std::invalid_argument("app.fail: this app refuses to start");
       ++apps_made;
-      return std::make_unique<GreetingApp>(settings.options.at("greeting"));
+      return std::make_unique<GreetingApp>(settings.text("greeting"));
     });
     generations = std::make_unique<Generations>(config_path, apps,
                                                 pipeline::StageDependencies{cache::CacheGeneration::create(), nullptr});

@@ -4,6 +4,8 @@
 
 #include <pscgi/pipeline.hpp>
 
+#include "config/config.hpp"
+
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -169,6 +171,23 @@ TEST(DemoAppTest, AnEmptyGreetingIsRefused) {
   } catch (const std::invalid_argument& e) {
     EXPECT_TRUE(contains(e.what(), "app.greeting")) << e.what();
   }
+}
+
+// The factory reads the settings the config loader made, so its errors carry the file and line.
+TEST(DemoAppTest, OptionErrorsNameTheFileAndLine) {
+  const auto error_for = [](const std::string& options) -> std::string {
+    const config::Config config = config::load_config_text("app:\n  type: demo\n" + options, "site.yaml");
+    try {
+      make_demo_app(config.app);
+    } catch (const AppSettingError& e) {
+      return e.what();
+    }
+    return "(no error)";
+  };
+  EXPECT_EQ(error_for("  greeting: \"\"\n"), "site.yaml:3: app.greeting: must not be empty");
+  EXPECT_EQ(error_for("  greeting: Hi\n  colour: blue\n"), "site.yaml:4: app.colour: unknown option");
+  EXPECT_EQ(error_for("  greeting: [Hi, Ho]\n"), "site.yaml:3: app.greeting: expected a single value, got a list");
+  EXPECT_EQ(error_for("  greeting: Hi\n"), "(no error)");
 }
 
 }  // namespace
