@@ -6,11 +6,16 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libfmt-dev libspdlog-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libxxhash-dev
+  libmd4c-dev libmd4c-html0-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nginx-light curl procps ccache
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(wrk gnuplot-nox strace linux-perf valgrind uwsgi uwsgi-plugin-python3)
+fi
+# The headless browser of the site's integration test (scripts/test.sh asks for it).
+if [[ "${1:-}" == "--browser" ]]; then
+  packages+=(chromium)
 fi
 if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang libclang-rt-14-dev)

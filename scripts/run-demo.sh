@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh Debian 12 machine and runs the main job: nginx on 127.0.0.1:8080 in
-# front of pscgi on a unix socket, serving the demo app. It says so only once a page answered 200
-# through nginx, then stays in the foreground; Ctrl-C stops both.
-#   --check   start, check that a page answers 200 through nginx, stop (exit 0 only then)
+# front of pscgi on a unix socket, serving this checkout's docs/ as a web site with the pages app
+# (`app: { type: pages }`). It says so only once the front page came back through nginx, rendered
+# (200 and a heading), then stays in the foreground; Ctrl-C stops both.
+#   --check   start, check that the front page renders through nginx, stop (exit 0 only then)
 # PSCGI_DEMO_PORT (8080) and PSCGI_RUN_DIR (/tmp/pscgi-demo-USER) change the port and the directory
 # that holds the socket, the generated configs and the logs.
 set -euo pipefail
@@ -13,7 +14,7 @@ case ${1:-} in
   *) echo "usage: $0 [--check]" >&2; exit 2 ;;
 esac
 port=${PSCGI_DEMO_PORT:-8080}
-page=http://127.0.0.1:$port/hello
+page=http://127.0.0.1:$port/
 
 # Only the server: build.sh configures build/ exactly as test.sh does, so neither redoes the other.
 bash "$root/scripts/build.sh" --target pscgi_server
@@ -71,8 +72,22 @@ prepare_run_dir() {
     fail "nginx's workers (user nobody) cannot reach $run_dir: pick a PSCGI_RUN_DIR outside /root"
   fi
   rm -f "$run_dir"/*.log
-  sed -e "s|^listen: .*|listen: unix:$socket|" -e 's|^socket_mode: .*|socket_mode: "0666"|' \
+  # config/pscgi.yaml runs the demo app (the tests and the bench use it); here pscgi serves the docs
+  # instead. Its app section is last: everything from `app:` on is replaced.
+  grep -q '^app:' "$root/config/pscgi.yaml" || fail "config/pscgi.yaml has no app: section any more"
+  sed -e "s|^listen: .*|listen: unix:$socket|" -e 's|^socket_mode: .*|socket_mode: "0666"|' -e '/^app:/,$d' \
       "$root/config/pscgi.yaml" > "$run_dir/pscgi.yaml"
+  # An absolute path, so the config works whatever directory pscgi starts in. nginx never reads the
+  # pages (pscgi does, as this user), so only the socket has to be reachable by nginx's workers.
+  local docs=$root/docs
+  local docs_yaml=${docs//\'/\'\'}  # a single-quoted YAML scalar: a quote is written twice
+  cat >> "$run_dir/pscgi.yaml" <<YAML
+# The main job: this checkout's documentation as a web site (docs/apps.md, "The Markdown site").
+app:
+  type: pages
+  root: '$docs_yaml'
+  title: pscgi
+YAML
   sed -e "s|unix:/run/pscgi/pscgi.sock|unix:$socket|" -e "s|listen 127.0.0.1:8080;|listen 127.0.0.1:$port;|" \
       "$root/config/nginx.conf" > "$run_dir/site.conf"
   grep -q "listen 127.0.0.1:$port;" "$run_dir/site.conf" || fail "config/nginx.conf no longer listens on 127.0.0.1:8080"
@@ -112,17 +127,21 @@ start_both() {
   nginx_pid=$!
 }
 
-# Polls the page for up to 10 s; a dead server ends the wait at once.
-expect_200() {
-  local status=''
+# Polls the front page for up to 10 s (a dead server ends the wait at once), then checks that it is
+# the rendered docs/index.md: a page with a heading. Leaves its <title> in $page_title.
+expect_front_page() {
+  local status='' body
   for _ in $(seq 100); do
     status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$page" || true)
-    [[ $status == 200 ]] && return 0
+    [[ $status == 200 ]] && break
     kill -0 "$nginx_pid" 2>/dev/null || died nginx "$nginx_pid"
     kill -0 "$pscgi_pid" 2>/dev/null || died pscgi "$pscgi_pid"
     sleep 0.1
   done
-  fail "$page answered ${status:-nothing} instead of 200 within 10 s"
+  [[ $status == 200 ]] || fail "$page answered ${status:-nothing} instead of 200 within 10 s"
+  body=$(curl -s --max-time 5 "$page") || fail "$page answered 200 once, then nothing"
+  grep -q '<h1[ >]' <<<"$body" || fail "$page answered 200 but is no rendered page (no <h1>): ${body:0:300}"
+  page_title=$(sed -n 's|.*<title>\(.*\)</title>.*|\1|p' <<<"$body")
 }
 
 prepare_run_dir
@@ -132,13 +151,15 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
        "stop it, or pick another port with PSCGI_DEMO_PORT"
 fi
 start_both
-expect_200
+page_title=''
+expect_front_page
 
 if ((check_only)); then
-  echo "run-demo: OK: $page answered 200 through nginx (pid $nginx_pid) and pscgi (pid $pscgi_pid)"
+  echo "run-demo: OK: $page rendered \"$page_title\" through nginx (pid $nginx_pid) and pscgi (pid $pscgi_pid)"
   exit 0
 fi
-echo "pscgi (pid $pscgi_pid) behind nginx (pid $nginx_pid): http://127.0.0.1:$port/ answers 200."
+echo "pscgi (pid $pscgi_pid) behind nginx (pid $nginx_pid) serves $root/docs:"
+echo "open http://127.0.0.1:$port/ (\"$page_title\")."
 echo "Logs and configs in $run_dir. Ctrl-C stops both. pscgi's log follows:"
 tail -n +1 -f --pid="$pscgi_pid" "$run_dir/pscgi.log" &
 tail_pid=$!

@@ -2,12 +2,14 @@
 #include <pscgi/server.hpp>
 
 #include "apps/demo/demo_app.hpp"
+#include "apps/pages/pages_app.hpp"
 
 namespace pscgi {
 
 AppRegistry builtin_apps() {
   AppRegistry apps;
   apps.add("demo", &apps::demo::make_demo_app);
+  apps.add("pages", &apps::pages::make_pages_app);
   return apps;
 }
 

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstring>
 #include <string>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -269,13 +270,18 @@ TEST(RssReaderTest, ReadsThisProcesssResidentSetInWholePages) {
 
 TEST(RssReaderTest, SeesMemoryThatIsTouched) {
   const RssReader reader;
-  const std::uint64_t before = reader.read();
   constexpr std::size_t size = 32u << 20;
-  std::vector<char> memory(size);
-  std::memset(memory.data(), 1, size);
+  // Fresh pages from the kernel: memory from malloc may reuse pages an earlier test already made
+  // resident (glibc raises its mmap threshold after large frees), and then the RSS would not grow.
+  void* mapped = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(mapped, MAP_FAILED);
+  char* memory = static_cast<char*>(mapped);
+  const std::uint64_t before = reader.read();
+  std::memset(memory, 1, size);
   const std::uint64_t after = reader.read();
   EXPECT_GE(after, before + size / 2) << "before " << before << ", after " << after;
   EXPECT_EQ(memory[size - 1], 1);
+  ::munmap(mapped, size);
 }
 
 }  // namespace
