@@ -1,20 +1,45 @@
 # What `cmake --install` puts under the prefix (GNUInstallDirs; /usr/local unless told otherwise):
 #   bin/pscgi                                 the server
 #   include/pscgi/, lib/libpscgi.a            the library application authors link
+#   lib/cmake/pscgi/                          its CMake package: find_package(pscgi) -> pscgi::pscgi
 #   etc/pscgi/pscgi.yaml                      the commented configuration (CMAKE_INSTALL_SYSCONFDIR)
 #   share/pscgi/nginx-site.conf               the nginx site, to copy into /etc/nginx/sites-available
 #   lib/systemd/system/pscgi.service          the systemd unit, naming the two paths above it
 # docs/operations.md goes from there to a running service behind Debian's nginx.
 include(GNUInstallDirs)
 
-# The library goes into an export set, so that a CMake package (find_package(pscgi)) only has to
-# add install(EXPORT pscgiTargets ...) and a config file; its headers are found under include/.
+# The library goes into the export set of the CMake package below. INCLUDES DESTINATION is the
+# include directory the installed target gives its users (the tree's include/ is build-only).
 install(TARGETS pscgi EXPORT pscgiTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/pscgi DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.hpp")
+
+# The CMake package: find_package(pscgi) reads lib/cmake/pscgi/pscgiConfig.cmake, which finds the
+# library's dependencies and then defines pscgi::pscgi from the export set (pscgiTargets.cmake).
+include(CMakePackageConfigHelpers)
+set(PSCGI_CMAKE_PACKAGE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/pscgi)
+install(EXPORT pscgiTargets NAMESPACE pscgi:: DESTINATION ${PSCGI_CMAKE_PACKAGE_DIR})
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/pscgiConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/pscgiConfig.cmake INSTALL_DESTINATION ${PSCGI_CMAKE_PACKAGE_DIR})
+# Before 1.0 a minor release may change the API, so 0.1 accepts only 0.1.x; from 1.0 on, the major.
+if(PROJECT_VERSION_MAJOR EQUAL 0)
+  set(PSCGI_COMPATIBILITY SameMinorVersion)
+else()
+  set(PSCGI_COMPATIBILITY SameMajorVersion)
+endif()
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/pscgiConfigVersion.cmake
+  COMPATIBILITY ${PSCGI_COMPATIBILITY})
+install(FILES ${PROJECT_BINARY_DIR}/pscgiConfig.cmake ${PROJECT_BINARY_DIR}/pscgiConfigVersion.cmake
+  DESTINATION ${PSCGI_CMAKE_PACKAGE_DIR})
+# A library built with sanitizers calls into their runtimes, which only a link with the same
+# -fsanitize brings in: the installed target asks its users for it (in this tree every target
+# already links with it, see PscgiTargets.cmake).
+if(PSCGI_SANITIZE)
+  target_link_options(pscgi INTERFACE $<INSTALL_INTERFACE:-fsanitize=${PSCGI_SANITIZE}>)
+endif()
 install(TARGETS pscgi_server RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 install(FILES ${PROJECT_SOURCE_DIR}/config/pscgi.yaml DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/pscgi)

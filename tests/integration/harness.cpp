@@ -1,5 +1,6 @@
 #include "harness.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <csignal>
@@ -175,7 +176,14 @@ std::string scgi_request(const std::string& method, const std::string& uri,
       {"SERVER_NAME", "localhost"},
       {"HTTP_HOST", "localhost"},
   };
-  vars.insert(vars.end(), extra.begin(), extra.end());
+  for (const auto& [name, value] : extra) {
+    const auto same = std::find_if(vars.begin(), vars.end(), [&](const auto& var) { return var.first == name; });
+    if (same != vars.end()) {
+      same->second = value;
+    } else {
+      vars.emplace_back(name, value);
+    }
+  }
   std::string block;
   for (const auto& [n, v] : vars) {
     block += n;
@@ -253,7 +261,7 @@ Reply scgi_get(const std::string& socket_path, const std::string& uri,
   return scgi_exchange(socket_path, scgi_request("GET", uri, extra));
 }
 
-Server::Server(const TempDir& dir, std::string config_yaml)
+Server::Server(const TempDir& dir, std::string config_yaml, std::string binary)
     : socket_(dir.file("pscgi.sock")), log_path_(dir.file("pscgi.log")), dir_(dir.path()), config_path_(dir.file("pscgi.yaml")) {
   const std::string& config_path = config_path_;
   write_config(config_yaml);
@@ -263,7 +271,7 @@ Server::Server(const TempDir& dir, std::string config_yaml)
   pid_ = ::fork();
   if (pid_ == 0) {
     ::setenv("NOTIFY_SOCKET", notify_path.c_str(), 1);
-    exec_with_output({PSCGI_BINARY, "--config", config_path}, log_path_);
+    exec_with_output({binary, "--config", config_path}, log_path_);
   }
   const auto deadline = Clock::now() + 20s;
   char message[256];

@@ -46,7 +46,8 @@ struct Reply {
 /// Parses "Status: 200 OK\r\n..." (SCGI) or "HTTP/1.1 200 OK\r\n..." (HTTP).
 Reply parse_reply(const std::string& raw);
 
-/// An SCGI request as nginx would send it, for `method` and `uri`, plus extra variables.
+/// An SCGI request as nginx would send it, for `method` and `uri`, plus extra variables (one named
+/// like a variable nginx sends, e.g. CONTENT_TYPE, replaces its value).
 std::string scgi_request(const std::string& method, const std::string& uri,
                          const std::vector<std::pair<std::string, std::string>>& extra = {},
                          const std::string& body = {});
@@ -69,8 +70,9 @@ Reply scgi_get(const std::string& socket_path, const std::string& uri,
 class Server {
  public:
   /// Writes `config_yaml` to dir/pscgi.yaml (`{socket}` is replaced by the socket path) and starts
-  /// the binary; waits for READY=1. Throws if it does not come up within 20 s.
-  Server(const TempDir& dir, std::string config_yaml);
+  /// the binary (pscgi, or another program built on run_main); waits for READY=1. Throws if it does
+  /// not come up within 20 s.
+  Server(const TempDir& dir, std::string config_yaml, std::string binary = PSCGI_BINARY);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
