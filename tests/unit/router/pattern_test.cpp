@@ -23,7 +23,8 @@ std::string parse_error(std::string_view text) {
 // "name=value,..." of a match, or "no match".
 std::string match(std::string_view pattern, std::string_view path) {
   Captures captures;
-  const auto rest = match_path(parse_pattern(pattern), path, captures);
+  const Pattern parsed = parse_pattern(pattern);  // the captures' names point into it
+  const auto rest = match_path(parsed, path, captures);
   if (!rest) return "no match";
   std::string out;
   for (const auto& [name, value] : captures) out += std::string(name) + "=" + std::string(value) + ",";
