@@ -2,13 +2,12 @@
 // The one HTML template of the pages app: a complete document with its CSS inline, so a page makes
 // no other request (no fonts, scripts or stylesheets from anywhere).
 
+#include <pscgi/responses.hpp>  // html_escape, used by every part of the page
+
 #include <string>
 #include <string_view>
 
 namespace pscgi::apps::pages {
-
-/// Escapes & < > " ' so the text is safe in element content and in quoted attribute values.
-std::string html_escape(std::string_view text);
 
 /// A file or folder name as one segment of a relative URL: bytes outside RFC 3986's unreserved set
 /// (and a few harmless sub-delims) are percent-encoded, so '?', '#', '%', spaces and quotes survive.
