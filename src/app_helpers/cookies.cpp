@@ -1,15 +1,10 @@
 #include <pscgi/cookies.hpp>
 
+#include "protocol/http_fields.hpp"
+
 namespace pscgi {
-namespace {
 
-std::string_view trim(std::string_view text) noexcept {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-}  // namespace
+using protocol::trim_ows;
 
 Cookies::Cookies(std::string_view header) {
   while (!header.empty()) {
@@ -18,8 +13,8 @@ Cookies::Cookies(std::string_view header) {
     header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
     const auto equals = piece.find('=');
     if (equals == std::string_view::npos) continue;
-    const std::string_view name = trim(piece.substr(0, equals));
-    std::string_view value = trim(piece.substr(equals + 1));
+    const std::string_view name = trim_ows(piece.substr(0, equals));
+    std::string_view value = trim_ows(piece.substr(equals + 1));
     if (name.empty()) continue;
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
     pairs_.emplace_back(name, value);

@@ -9,11 +9,7 @@
 namespace pscgi {
 namespace {
 
-std::string_view trim(std::string_view text) noexcept {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
+using protocol::trim_ows;
 
 std::string lower(std::string_view text) { return protocol::to_lower(text); }
 
@@ -33,7 +29,7 @@ std::string unquote(std::string_view value) {
 MediaType parse_media_type(std::string_view value) {
   MediaType result;
   const auto semicolon = value.find(';');
-  const std::string_view type = trim(value.substr(0, semicolon));
+  const std::string_view type = trim_ows(value.substr(0, semicolon));
   if (type.find('/') != std::string_view::npos) result.type = lower(type);
   std::string_view params = semicolon == std::string_view::npos ? std::string_view() : value.substr(semicolon + 1);
   while (!params.empty()) {
@@ -43,7 +39,7 @@ MediaType parse_media_type(std::string_view value) {
     params = end == std::string_view::npos ? std::string_view() : params.substr(end + 1);
     const auto equals = param.find('=');
     if (equals == std::string_view::npos) continue;
-    if (lower(trim(param.substr(0, equals))) == "charset") result.charset = lower(unquote(trim(param.substr(equals + 1))));
+    if (lower(trim_ows(param.substr(0, equals))) == "charset") result.charset = lower(unquote(trim_ows(param.substr(equals + 1))));
   }
   return result;
 }
