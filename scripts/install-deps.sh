@@ -6,16 +6,17 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libfmt-dev libspdlog-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libxxhash-dev
-  libmd4c-dev libmd4c-html0-dev
+  libmd4c-dev libmd4c-html0-dev libsystemd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nginx-light curl procps ccache
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(wrk gnuplot-nox strace linux-perf valgrind uwsgi uwsgi-plugin-python3)
 fi
-# The headless browser of the site's integration test (scripts/test.sh asks for it).
-if [[ "${1:-}" == "--browser" ]]; then
-  packages+=(chromium)
+# What only the test suite runs (scripts/test.sh asks for it): the headless browser of the site's
+# test, and a real Prometheus server and parsers for the metrics tests. (--browser: the old name.)
+if [[ "${1:-}" == "--test" || "${1:-}" == "--browser" ]]; then
+  packages+=(chromium prometheus python3-prometheus-client)
 fi
 if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang libclang-rt-14-dev)

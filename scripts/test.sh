@@ -9,8 +9,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 
 run_suite() {
   local build_dir=$1; shift
-  # The suite loads the docs site in Debian's chromium (tests/integration/pages_browser_test.cpp).
-  bash "$root/scripts/install-deps.sh" --browser
+  # The suite loads the docs site in Debian's chromium and scrapes the metrics with a real Prometheus.
+  bash "$root/scripts/install-deps.sh" --test
   PSCGI_BUILD_DIR=$build_dir bash "$root/scripts/build.sh" "$@"
   (cd "$build_dir" && ctest --output-on-failure --timeout 300)
 }

@@ -93,6 +93,15 @@ struct CacheSettings {
   Duration stale_if_error = Duration::zero();        ///< serve an expired entry this long when the app fails
 };
 
+/// `metrics:` — the pool's figures from the scoreboard, answered by every worker at `path`
+/// (Prometheus text) and `path` + ".json", before the cache (docs/operations.md, "Metrics").
+struct MetricsSettings {
+  std::string path = "/_pscgi/metrics";
+  /// Who may ask: IPv4/IPv6 addresses or CIDR prefixes matched against the request's REMOTE_ADDR,
+  /// and "unix" for a client that sends no REMOTE_ADDR (a local tool on the socket, `pscgi status`).
+  std::vector<std::string> allow = {"127.0.0.1", "::1", "unix"};
+};
+
 /// The stage names `pipeline:` accepts, in the order of the default pipeline. They come from the
 /// stage registry (src/pipeline/stage_registry.hpp), which also makes the stages.
 const std::vector<std::string>& known_stage_names();
@@ -108,6 +117,7 @@ struct Config {
   /// The stages before the app, outermost first (`pipeline:`). Default: every known stage.
   std::vector<std::string> stages = known_stage_names();
   CacheSettings cache;
+  std::optional<MetricsSettings> metrics;  ///< unset: no metrics path is answered
   AppSettings app{"demo", {}};
   std::string source;  ///< the file it came from, for messages
 };
