@@ -123,6 +123,9 @@ std::pair<int, std::string> run_binary(const std::vector<std::string>& args, std
 class Nginx {
  public:
   Nginx(const TempDir& dir, const std::string& upstream_socket);
+  /// Real nginx with the site `site(port)` returns: the text that goes inside http {} (upstreams
+  /// and servers), one server of which must listen on 127.0.0.1:port, the port nginx was given.
+  Nginx(const TempDir& dir, const std::function<std::string(int port)>& site);
   ~Nginx();
   Nginx(const Nginx&) = delete;
   Nginx& operator=(const Nginx&) = delete;
