@@ -24,10 +24,9 @@ void replace_once(std::string& text, const std::string& from, const std::string&
   text.replace(at, from.size(), to);
 }
 
+// A missing logrotate fails the test (never skips it quietly).
 void require_logrotate() {
-  if (!std::filesystem::exists(kLogrotate)) {
-    FAIL() << kLogrotate << " is missing: install it with `bash scripts/install-deps.sh --test`";
-  }
+  ASSERT_TRUE(std::filesystem::exists(kLogrotate)) << kLogrotate << " is missing: install it with `bash scripts/install-deps.sh --test`";
 }
 
 // Whether one of `processes` has a file `<dir>/*.log.1` open: it has not reopened its logs.
@@ -43,7 +42,7 @@ bool any_holds_rotated_file(const std::vector<pid_t>& processes, const std::stri
 }
 
 TEST(LogRotationTest, LogrotateAcceptsTheShippedRules) {
-  require_logrotate();
+  ASSERT_NO_FATAL_FAILURE(require_logrotate());
   TempDir dir;
   // -d: parse and report what would be done, change nothing; the state file is the test's own.
   const auto [status, output] = run_binary({kLogrotate, "-d", "-s", dir.file("state"), kShippedRules});
@@ -53,7 +52,7 @@ TEST(LogRotationTest, LogrotateAcceptsTheShippedRules) {
 }
 
 TEST(LogRotationTest, TheShippedRulesRotateARunningServersLogsAndUsr1ReopensThem) {
-  require_logrotate();
+  ASSERT_NO_FATAL_FAILURE(require_logrotate());
   TempDir dir;
   Server server(dir, "listen: unix:{socket}\n"
                      "workers: { count: 2 }\n"

@@ -26,7 +26,8 @@ namespace {
 
 const std::string kShippedSite = PSCGI_FIXTURES_DIR "/../../config/nginx-upstream.conf";
 constexpr int kWorkers = 3;
-constexpr int kClients = 4;
+constexpr int kClients = 4;      // /hello: who answered
+constexpr int kSlowClients = 2;  // /work?ms=30 while B's workers are killed
 
 void replace_once(std::string& text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);
@@ -96,6 +97,14 @@ std::string upstream_trouble(const std::string& nginx_log) {
          std::to_string(count_occurrences(nginx_log, "no live upstreams"));
 }
 
+// Whether the process is running on a CPU now (state R in /proc/PID/stat): a worker of the demo
+// app that runs is inside a request, since an idle one sleeps in epoll_wait.
+bool running(pid_t pid) {
+  const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  const auto end_of_name = stat.rfind(") ");
+  return end_of_name != std::string::npos && end_of_name + 2 < stat.size() && stat[end_of_name + 2] == 'R';
+}
+
 std::function<bool(const std::vector<WorkerProcess>&)> serving_without(pid_t gone) {
   return [gone](const std::vector<WorkerProcess>& workers) {
     return exactly_serving(kWorkers)(workers) &&
@@ -145,6 +154,9 @@ TEST(ScaleOutTest, OneInstanceStopsGracefullyThenTheOtherLosesWorkersUnderLoadTh
   {
     SCOPED_TRACE("SIGKILL of B's workers");
     LoadGenerator load({.clients = kClients, .cap = 30000, .pause = 2ms}, http_get(nginx.port(), "/hello"), tally.check());
+    // Requests of 30 ms of CPU, so that a worker is often killed in the middle of one.
+    LoadGenerator slow({.clients = kSlowClients, .cap = 5000, .pause = 2ms}, http_get(nginx.port(), "/work?ms=30"),
+                       expect_status(200));
     const long a_before = tally.by_instance("A");
     // nginx tries a host it took out again after fail_timeout (5 s in the shipped site).
     const bool a_rejoined = wait_until([&] { return tally.by_instance("A") >= a_before + 20; }, 20s);
@@ -155,25 +167,35 @@ TEST(ScaleOutTest, OneInstanceStopsGracefullyThenTheOtherLosesWorkersUnderLoadTh
     const long a_at_first_kill = tally.by_instance("A");
     int kills = 0;
     std::string victims;
+    int kills_in_request = 0;
     for (const WorkerProcess& victim : start.last) {
       const long answered = tally.by_pid(victim.pid);
+      const bool in_request = wait_until([&] { return running(victim.pid); }, 3s, 1ms);
       ASSERT_EQ(::kill(victim.pid, SIGKILL), 0) << victim.pid;
       ++kills;
-      victims += " " + std::to_string(victim.pid) + " (had answered " + std::to_string(answered) + ")";
+      kills_in_request += in_request ? 1 : 0;
+      victims += " " + std::to_string(victim.pid) + " (had answered " + std::to_string(answered) + " /hello" +
+                 (in_request ? ", running" : "") + ")";
       const WorkersSeen replaced = wait_for_workers(b.pid(), serving_without(victim.pid), 15s);
       ASSERT_TRUE(replaced.ok) << describe(replaced.last) << "\n" << b.log();
       const long successes = load.successes();
       ASSERT_TRUE(load.wait_successes(successes + 100, 15s)) << load.failure_report();
     }
     load.stop();
+    slow.stop();
 
     const std::string nginx_log = nginx.error_log().substr(log_before_kills.size());
-    const long allowed = static_cast<long>(kills) * kClients;  // a client has one request in flight at a time
-    EXPECT_LE(load.failures(), allowed) << load.failure_report() << "\nnginx: " << nginx_log << "\nB: " << b.log();
+    // A client has one request in flight at a time: a killed worker held at most one per client.
+    const long allowed = static_cast<long>(kills) * (kClients + kSlowClients);
+    const long failed = load.failures() + slow.failures();
+    EXPECT_LE(failed, allowed) << load.failure_report() << slow.failure_report() << "\nnginx: " << nginx_log
+                               << "\nB: " << b.log();
+    EXPECT_GT(slow.successes(), 0) << slow.failure_report();
     EXPECT_EQ(count_occurrences(b.log(), "exited: crash"), kills) << b.log();
     EXPECT_GT(tally.by_instance("A"), a_at_first_kill) << "A served no request while B's workers were killed";
-    std::cout << "[ kill B   ] " << kills << " workers killed:" << victims << "; " << load.successes() << " requests, "
-              << load.failures() << " failed (at most " << allowed << " allowed); A answered "
+    std::cout << "[ kill B   ] " << kills << " workers killed (" << kills_in_request << " while running):" << victims
+              << "; " << load.successes() << " + " << slow.successes() << " requests, " << failed << " failed (at most "
+              << allowed << " allowed); A answered "
               << tally.by_instance("A") - a_before << "; nginx upstream errors: " << upstream_trouble(nginx_log) << "\n";
   }
 }
