@@ -377,10 +377,14 @@ std::vector<pid_t> Server::worker_pids() const {
 }
 
 std::pair<int, std::string> run_binary(const std::vector<std::string>& args, std::chrono::milliseconds deadline) {
-  TempDir dir;
-  const std::string out = dir.file("out.txt");
   std::vector<std::string> argv = {PSCGI_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv, deadline);
+}
+
+std::pair<int, std::string> run_program(const std::vector<std::string>& argv, std::chrono::milliseconds deadline) {
+  TempDir dir;
+  const std::string out = dir.file("out.txt");
   const pid_t pid = ::fork();
   if (pid == 0) exec_with_output(argv, out);
   const auto status = wait_child(pid, deadline);

@@ -118,6 +118,8 @@ int free_tcp_port();
 
 /// Runs the binary with arguments to completion; returns (exit status, combined output).
 std::pair<int, std::string> run_binary(const std::vector<std::string>& args, std::chrono::milliseconds deadline = 30s);
+/// Runs any program (argv[0] is its path) to completion; returns (exit status, combined output).
+std::pair<int, std::string> run_program(const std::vector<std::string>& argv, std::chrono::milliseconds deadline = 30s);
 
 /// Real nginx, with its own config, in front of a unix socket. Skips nothing: nginx must exist.
 class Nginx {

@@ -45,7 +45,7 @@ TEST(LogRotationTest, LogrotateAcceptsTheShippedRules) {
   ASSERT_NO_FATAL_FAILURE(require_logrotate());
   TempDir dir;
   // -d: parse and report what would be done, change nothing; the state file is the test's own.
-  const auto [status, output] = run_binary({kLogrotate, "-d", "-s", dir.file("state"), kShippedRules});
+  const auto [status, output] = run_program({kLogrotate, "-d", "-s", dir.file("state"), kShippedRules});
   EXPECT_EQ(status, 0) << output;
   EXPECT_EQ(output.find("error:"), std::string::npos) << output;
   EXPECT_NE(output.find("rotating pattern: /var/log/pscgi/*.log"), std::string::npos) << output;
@@ -71,7 +71,7 @@ TEST(LogRotationTest, TheShippedRulesRotateARunningServersLogsAndUsr1ReopensThem
   ASSERT_TRUE(wait_until([&] { return read_file(dir.file("access.log")).find("/hello?before") != std::string::npos; }, 5s));
 
   // -f: rotate now, whatever `daily` says.
-  const auto [status, output] = run_binary({kLogrotate, "-f", "-s", dir.file("state"), dir.file("rules")});
+  const auto [status, output] = run_program({kLogrotate, "-f", "-s", dir.file("state"), dir.file("rules")});
   ASSERT_EQ(status, 0) << output;
   EXPECT_NE(read_file(dir.file("access.log.1")).find("/hello?before"), std::string::npos);
   std::vector<pid_t> processes = server.worker_pids();
