@@ -4,6 +4,8 @@
 #   lib/cmake/pscgi/                          its CMake package: find_package(pscgi) -> pscgi::pscgi
 #   etc/pscgi/pscgi.yaml                      the commented configuration (CMAKE_INSTALL_SYSCONFDIR)
 #   share/pscgi/nginx-site.conf               the nginx site, to copy into /etc/nginx/sites-available
+#   share/pscgi/nginx-upstream.conf           the same for several pscgi hosts (docs/deployment.md)
+#   share/pscgi/logrotate                     rules for /etc/logrotate.d/pscgi
 #   lib/systemd/system/pscgi.service          the systemd unit, naming the two paths above it
 # docs/operations.md goes from there to a running service behind Debian's nginx.
 include(GNUInstallDirs)
@@ -47,6 +49,10 @@ install(FILES ${PROJECT_SOURCE_DIR}/config/pscgi.yaml DESTINATION ${CMAKE_INSTAL
 # the way packages ship examples, and the administrator enables it (docs/operations.md).
 install(FILES ${PROJECT_SOURCE_DIR}/config/nginx.conf DESTINATION ${CMAKE_INSTALL_DATADIR}/pscgi
   RENAME nginx-site.conf)
+# The same for several hosts (docs/deployment.md), and the logrotate rules for /etc/logrotate.d.
+install(FILES ${PROJECT_SOURCE_DIR}/config/nginx-upstream.conf DESTINATION ${CMAKE_INSTALL_DATADIR}/pscgi)
+install(FILES ${PROJECT_SOURCE_DIR}/config/pscgi.logrotate DESTINATION ${CMAKE_INSTALL_DATADIR}/pscgi
+  RENAME logrotate)
 
 # systemd looks in <prefix>/lib/systemd/system for /usr and /usr/local (never a multiarch libdir).
 set(PSCGI_SYSTEMD_UNIT_DIR lib/systemd/system CACHE STRING

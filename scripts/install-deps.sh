@@ -14,9 +14,10 @@ if [[ "${1:-}" == "--bench" ]]; then
   packages+=(wrk gnuplot-nox strace linux-perf valgrind uwsgi uwsgi-plugin-python3)
 fi
 # What only the test suite runs (scripts/test.sh asks for it): the headless browser of the site's
-# test, and a real Prometheus server and parsers for the metrics tests. (--browser: the old name.)
+# test, a real Prometheus server and parsers for the metrics tests, and logrotate to check the
+# shipped config/pscgi.logrotate. (--browser: the old name.)
 if [[ "${1:-}" == "--test" || "${1:-}" == "--browser" ]]; then
-  packages+=(chromium prometheus python3-prometheus-client)
+  packages+=(chromium prometheus python3-prometheus-client logrotate)
 fi
 if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang libclang-rt-14-dev)

@@ -377,10 +377,14 @@ std::vector<pid_t> Server::worker_pids() const {
 }
 
 std::pair<int, std::string> run_binary(const std::vector<std::string>& args, std::chrono::milliseconds deadline) {
-  TempDir dir;
-  const std::string out = dir.file("out.txt");
   std::vector<std::string> argv = {PSCGI_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv, deadline);
+}
+
+std::pair<int, std::string> run_program(const std::vector<std::string>& argv, std::chrono::milliseconds deadline) {
+  TempDir dir;
+  const std::string out = dir.file("out.txt");
   const pid_t pid = ::fork();
   if (pid == 0) exec_with_output(argv, out);
   const auto status = wait_child(pid, deadline);
@@ -392,7 +396,14 @@ std::pair<int, std::string> run_binary(const std::vector<std::string>& args, std
   return {WIFEXITED(*status) ? WEXITSTATUS(*status) : -1, read_file(out)};
 }
 
-Nginx::Nginx(const TempDir& dir, const std::string& upstream_socket) : dir_(dir.path()), port_(free_tcp_port()) {
+Nginx::Nginx(const TempDir& dir, const std::string& upstream_socket)
+    : Nginx(dir, [&upstream_socket](int port) {
+        return "  upstream pscgi { server unix:" + upstream_socket + "; }\n" +
+               "  server {\n    listen 127.0.0.1:" + std::to_string(port) + ";\n" +
+               "    location / { include /etc/nginx/scgi_params; scgi_pass pscgi; }\n  }\n";
+      }) {}
+
+Nginx::Nginx(const TempDir& dir, const std::function<std::string(int port)>& site) : dir_(dir.path()), port_(free_tcp_port()) {
   std::ostringstream conf;
   conf << "daemon off;\nmaster_process on;\nworker_processes 1;\n"
        << "pid " << dir_ << "/nginx.pid;\nerror_log " << dir_ << "/nginx-error.log info;\n"
@@ -401,9 +412,7 @@ Nginx::Nginx(const TempDir& dir, const std::string& upstream_socket) : dir_(dir.
        << "  client_body_temp_path " << dir_ << "/nginx-body;\n  proxy_temp_path " << dir_ << "/nginx-proxy;\n"
        << "  fastcgi_temp_path " << dir_ << "/nginx-fastcgi;\n  uwsgi_temp_path " << dir_ << "/nginx-uwsgi;\n"
        << "  scgi_temp_path " << dir_ << "/nginx-scgi;\n"
-       << "  upstream pscgi { server unix:" << upstream_socket << "; }\n"
-       << "  server {\n    listen 127.0.0.1:" << port_ << ";\n"
-       << "    location / { include /etc/nginx/scgi_params; scgi_pass pscgi; }\n  }\n}\n";
+       << site(port_) << "}\n";
   const std::string conf_path = dir_ + "/nginx.conf";
   write_file(conf_path, conf.str());
   pid_ = ::fork();

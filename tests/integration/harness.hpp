@@ -118,11 +118,16 @@ int free_tcp_port();
 
 /// Runs the binary with arguments to completion; returns (exit status, combined output).
 std::pair<int, std::string> run_binary(const std::vector<std::string>& args, std::chrono::milliseconds deadline = 30s);
+/// Runs any program (argv[0] is its path) to completion; returns (exit status, combined output).
+std::pair<int, std::string> run_program(const std::vector<std::string>& argv, std::chrono::milliseconds deadline = 30s);
 
 /// Real nginx, with its own config, in front of a unix socket. Skips nothing: nginx must exist.
 class Nginx {
  public:
   Nginx(const TempDir& dir, const std::string& upstream_socket);
+  /// Real nginx with the site `site(port)` returns: the text that goes inside http {} (upstreams
+  /// and servers), one server of which must listen on 127.0.0.1:port, the port nginx was given.
+  Nginx(const TempDir& dir, const std::function<std::string(int port)>& site);
   ~Nginx();
   Nginx(const Nginx&) = delete;
   Nginx& operator=(const Nginx&) = delete;
