@@ -38,8 +38,9 @@ struct Setting {
   /// called as the section is met, before its keys (an optional section turns itself on).
   Load load;
   Show show;              ///< values: the Config's value as YAML text (it loads back to the same)
-  /// whether describe_config() prints the key (or the whole section); unset = always. A key that another one
-  /// excludes (`workers.count` beside `workers.min`) is left out so the output loads back.
+  /// Whether describe_config() prints the key (or the whole section); unset = always. A key that
+  /// another one excludes (`workers.count` beside `workers.min`) is left out so the output loads
+  /// back; so is an optional section that is off (`metrics`).
   std::function<bool(const Config&)> shown;
   LoadExtra load_extra;   ///< sections: takes keys the table does not name; unset = they are errors
   ShowExtra show_extra;   ///< sections: those keys again, as (key, YAML text)
