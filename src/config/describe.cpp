@@ -54,7 +54,7 @@ std::string describe_config(const Config& config) {
   if (!config.source.empty()) out += fmt::format("# effective configuration of {}\n", config.source);
   for (const Setting* setting : children_of("")) {
     if (setting->kind == SettingKind::section) {
-      describe_section(*setting, config, out);
+      if (!setting->shown || setting->shown(config)) describe_section(*setting, config, out);
     } else if (!setting->shown || setting->shown(config)) {
       out += fmt::format("{}: {}\n", setting->path, setting->show(config));
     }

@@ -1,6 +1,7 @@
 #include "config/settings.hpp"
 
 #include "config/listen_address.hpp"
+#include "config/metrics_settings.hpp"
 #include "config/setting_kinds.hpp"
 #include "config/special_settings.hpp"
 #include "pipeline/stage_registry.hpp"
@@ -176,7 +177,8 @@ std::vector<Setting> app_settings() {
 
 std::vector<Setting> build_table() {
   std::vector<Setting> table;
-  for (auto part : {top_level_settings, worker_settings, limit_settings, log_settings, cache_settings, app_settings}) {
+  for (auto part : {top_level_settings, worker_settings, limit_settings, log_settings, cache_settings, metrics_settings,
+                     app_settings}) {
     for (auto& setting : part()) table.push_back(std::move(setting));
   }
   return table;
@@ -227,6 +229,7 @@ const std::vector<Relation>& settings_relations() {
   static const std::vector<Relation> relations = [] {
     std::vector<Relation> all = worker_relations();
     for (auto& relation : cache_relations()) all.push_back(std::move(relation));
+    for (auto& relation : metrics_relations()) all.push_back(std::move(relation));
     return all;
   }();
   return relations;

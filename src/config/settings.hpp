@@ -34,10 +34,13 @@ struct Setting {
   std::string allowed;    ///< for people: what the check accepts, written from the same bounds
   std::string doc;        ///< Markdown; what the key means and when to change it
   bool required = false;  ///< must be given whenever its section is
-  Load load;              ///< values: reads and checks the value into the Config; throws ConfigError
+  /// values: reads and checks the value into the Config; throws ConfigError. Sections: when set,
+  /// called as the section is met, before its keys (an optional section turns itself on).
+  Load load;
   Show show;              ///< values: the Config's value as YAML text (it loads back to the same)
-  /// values: whether describe_config() prints the key; unset = always. A key that another one
-  /// excludes (`workers.count` beside `workers.min`) is left out so the output loads back.
+  /// Whether describe_config() prints the key (or the whole section); unset = always. A key that
+  /// another one excludes (`workers.count` beside `workers.min`) is left out so the output loads
+  /// back; so is an optional section that is off (`metrics`).
   std::function<bool(const Config&)> shown;
   LoadExtra load_extra;   ///< sections: takes keys the table does not name; unset = they are errors
   ShowExtra show_extra;   ///< sections: those keys again, as (key, YAML text)

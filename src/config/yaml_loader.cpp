@@ -102,6 +102,7 @@ class Loader {
         if (setting->kind == SettingKind::value) {
           setting->load(Field(value, path, value_at, source_), config);
         } else if (value.IsMap()) {
+          if (setting->load) setting->load(Field(value, path, value_at, source_), config);
           load_map(value, path, config);
         } else {
           fail(value_at, path, fmt::format("expected a map of settings, got {}", describe_node(value)));

@@ -34,7 +34,9 @@ AppPtr make_app(const config::Config& config, const AppRegistry& apps) {
 
 Pipeline build_pipeline(const config::Config& config, const AppRegistry& apps, const StageDependencies& dependencies) {
   Pipeline pipeline;
-  for (const std::string& name : config.stages) pipeline.append(make_stage(name, config, dependencies));
+  for (const std::string& name : config.stages) {
+    if (StagePtr stage = make_stage(name, config, dependencies)) pipeline.append(std::move(stage));
+  }
   pipeline.append(make_app_stage(make_app(config, apps)));
   return pipeline;
 }

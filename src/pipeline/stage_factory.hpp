@@ -1,6 +1,7 @@
 #pragma once
 // Assembles a worker's pipeline from the config: the stages named in `pipeline:`, outermost first,
-// each made by its entry in the stage registry, then the application. Built once in the master,
+// each made by its entry in the stage registry (one whose factory makes nothing, a stage switched
+// off by its config, is left out), then the application. Built once in the master,
 // before fork.
 
 #include "config/config.hpp"

@@ -33,7 +33,9 @@ struct StageEntry {
   /// What the stage does, as the rest of a sentence that starts with its name in backquotes
   /// ("`cache` is the response cache…"), for the doc of `pipeline`.
   std::string_view doc;
-  /// Makes the stage; called in the master, before fork.
+  /// Makes the stage; called in the master, before fork. May return nullptr: the stage is off in
+  /// this config (an optional feature whose section is absent) and the pipeline leaves it out, so
+  /// requests pay nothing for it.
   StagePtr (*make)(const config::Config& config, const StageDependencies& dependencies);
 };
 

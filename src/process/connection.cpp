@@ -158,9 +158,18 @@ Step Connection::write() {
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return Step::writing;
     spdlog::debug("send() failed to {}: {}", describe_peer(), std::strerror(errno));
+    record_duration();
     return close();
   }
+  record_duration();
   return after_writing_ == Step::lingering ? begin_lingering() : close();
+}
+
+// Every answered request is timed once, when `writing` ends (its answer written, or given up on
+// after a failed send or the write deadline), so the histogram counts what requests_total counts.
+// The one clock read a request adds: the access log's comes before the write, and only when on.
+void Connection::record_duration() noexcept {
+  if (context_.slot != nullptr) context_.slot->record_duration(Clock::now() - accepted_at_);
 }
 
 Step Connection::begin_lingering() {
@@ -257,6 +266,7 @@ void Connection::on_deadline() {
   ++wait_generation_;  // whatever wait is pending is now stale
   if (step_ == Step::writing) {
     spdlog::warn("closing connection to {}: the response was not taken within limits.write_timeout", describe_peer());
+    record_duration();
   }
   step_ = close();
   continue_in_asio();

@@ -104,6 +104,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Step handle();
   Step answer_error(int status, std::string_view reason);
   Step write();
+  void record_duration() noexcept;
   Step begin_lingering();
   Step linger();
   Step close() noexcept;

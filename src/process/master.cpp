@@ -75,6 +75,7 @@ int Master::run() {
 bool Master::turn() {
   for (int signal : os_.wait_for_signals(next_wait())) dispatch_signal(signal);
   reap_children();
+  scoreboard_.set_generation(generation_);  // for the metrics: a reload or a roll-back may have changed it
   observe_workers();
   kill_hung_workers();
   kill_overdue_retirees();

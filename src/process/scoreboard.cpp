@@ -1,5 +1,7 @@
 #include "process/scoreboard.hpp"
 
+#include "process/scoreboard_pool.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -35,6 +37,23 @@ void clear_cache(ScoreboardSlot& slot) noexcept {
 CacheTally load_cache(const ScoreboardSlot& slot) noexcept {
   auto at = [&](std::size_t i) { return slot.cache[i].load(relaxed); };
   return {at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7)};
+}
+
+void clear_durations(ScoreboardSlot& slot) noexcept {
+  for (auto& counter : slot.duration_counts) counter.store(0, relaxed);
+  slot.duration_sum_ns.store(0, relaxed);
+}
+
+DurationHistogram load_durations(const ScoreboardSlot& slot) noexcept {
+  DurationHistogram histogram;
+  for (std::size_t i = 0; i < DurationHistogram::bucket_count; ++i) histogram.counts[i] = slot.duration_counts[i].load(relaxed);
+  histogram.sum_ns = slot.duration_sum_ns.load(relaxed);
+  return histogram;
+}
+
+// The pool record follows the slots in the mapping.
+std::size_t mapping_size(int capacity) noexcept {
+  return sizeof(ScoreboardSlot) * static_cast<std::size_t>(capacity) + sizeof(ScoreboardPool);
 }
 
 // Printable ASCII stays as it is; everything else becomes \xNN, so a hostile URI cannot put a
@@ -205,19 +224,23 @@ void SlotWriter::mark_retiring() noexcept { slot_->lifecycle.store(Lifecycle::re
 
 std::shared_ptr<Scoreboard> Scoreboard::create(int capacity) {
   assert(capacity > 0 && capacity <= capacity_limit);
-  const std::size_t bytes = sizeof(ScoreboardSlot) * static_cast<std::size_t>(capacity);
+  const std::size_t bytes = mapping_size(capacity);
   void* memory = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (memory == MAP_FAILED) {
     throw std::system_error(errno, std::generic_category(),
                             "mmap() of the scoreboard (" + std::to_string(bytes) + " bytes) failed");
   }
   // The mapping is zero-filled: every slot is already empty, and pages of slots never claimed stay
-  // untouched.
-  return std::shared_ptr<Scoreboard>(new Scoreboard(static_cast<ScoreboardSlot*>(memory), capacity, bytes));
+  // untouched. The scoreboard is made by the master before its first fork: its pid and this moment
+  // are the pool's.
+  auto* slots = static_cast<ScoreboardSlot*>(memory);
+  auto* pool = reinterpret_cast<ScoreboardPool*>(slots + capacity);
+  start_pool(*pool, ::getpid(), Clock::now());
+  return std::shared_ptr<Scoreboard>(new Scoreboard(slots, pool, capacity, bytes));
 }
 
-Scoreboard::Scoreboard(ScoreboardSlot* slots, int capacity, std::size_t mapped_bytes) noexcept
-    : slots_(slots), capacity_(capacity), mapped_bytes_(mapped_bytes) {}
+Scoreboard::Scoreboard(ScoreboardSlot* slots, ScoreboardPool* pool, int capacity, std::size_t mapped_bytes) noexcept
+    : slots_(slots), pool_(pool), capacity_(capacity), mapped_bytes_(mapped_bytes) {}
 
 Scoreboard::~Scoreboard() {
   if (::munmap(slots_, mapped_bytes_) != 0) spdlog::error("munmap() of the scoreboard failed: {}", std::strerror(errno));
@@ -239,20 +262,29 @@ void Scoreboard::claim(int slot, std::uint32_t generation) noexcept {
   s.method_length.store(0, relaxed);
   s.uri_length.store(0, relaxed);
   clear_cache(s);
+  clear_durations(s);
   s.rss_bytes.store(0, relaxed);
+  note_claimed(*pool_, slot);
   s.lifecycle.store(Lifecycle::starting, std::memory_order_release);
 }
 
 void Scoreboard::set_pid(int slot, pid_t pid) noexcept { at(slot).pid.store(pid, relaxed); }
 
+// The fold and the slot's emptying happen under one odd sequence number: a reader sees the worker
+// either live or folded, never both and never neither.
 void Scoreboard::release(int slot, ExitReason reason) noexcept {
   ScoreboardSlot& s = at(slot);
+  begin_fold(*pool_);
+  if (s.pid.load(relaxed) != 0) fold_worker(*pool_, s, slot, reason);
   s.previous_exit.store(reason, relaxed);
   s.pid.store(0, relaxed);
   s.activity.store(Activity::idle, relaxed);
   s.due_reason.store(ExitReason::none, relaxed);
   s.lifecycle.store(Lifecycle::empty, std::memory_order_release);
+  end_fold(*pool_);
 }
+
+void Scoreboard::set_generation(std::uint32_t generation) noexcept { pool_->generation.store(generation, relaxed); }
 
 SlotWriter Scoreboard::writer(int slot) noexcept { return SlotWriter(at(slot)); }
 
@@ -271,8 +303,10 @@ SlotSnapshot Scoreboard::read(int slot) const {
   snapshot.request = read_request_text(s);
   snapshot.cache = load_cache(s);
   snapshot.rss_bytes = s.rss_bytes.load(relaxed);
+  snapshot.durations = load_durations(s);
   return snapshot;
 }
+
 
 int Scoreboard::first_free(int limit) const noexcept {
   const int last = std::min(limit, capacity_);
@@ -280,33 +314,6 @@ int Scoreboard::first_free(int limit) const noexcept {
     if (at(slot).lifecycle.load(std::memory_order_acquire) == Lifecycle::empty) return slot;
   }
   return 0;
-}
-
-// Opened by the process that reads it: /proc/self is resolved at open, so a descriptor opened
-// before fork would go on describing the master.
-RssReader::RssReader() noexcept : fd_(::open("/proc/self/statm", O_RDONLY | O_CLOEXEC)) {
-  if (fd_ < 0) spdlog::warn("open() of /proc/self/statm failed: {}; RSS is not watched", std::strerror(errno));
-}
-
-RssReader::~RssReader() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-// statm is "size resident shared text lib data dt", in pages.
-std::uint64_t RssReader::read() const noexcept {
-  if (fd_ < 0) return 0;
-  char text[128];
-  const ssize_t n = ::pread(fd_, text, sizeof(text) - 1, 0);
-  if (n <= 0) {
-    spdlog::warn("pread() of /proc/self/statm failed: {}", n < 0 ? std::strerror(errno) : "empty");
-    return 0;
-  }
-  const char* const end = text + n;
-  const char* resident = static_cast<const char*>(std::memchr(text, ' ', static_cast<std::size_t>(n)));
-  std::uint64_t pages = 0;
-  if (resident == nullptr || std::from_chars(resident + 1, end, pages).ec != std::errc()) return 0;
-  static const auto page_size = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
-  return pages * page_size;
 }
 
 }  // namespace pscgi::process

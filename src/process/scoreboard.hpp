@@ -7,19 +7,30 @@
 // master (uWSGI's deadlock). Every field is a lock-free std::atomic (checked at compile time),
 // so reads are never torn; the request text, which is longer than one word, is guarded by a
 // sequence number (a reader that meets a write in progress tries again, then gives up).
+//
+// Beside the slots, the same mapping holds one pool record written only by the master (see
+// scoreboard_pool.hpp): its pid, start time and generation, and the totals of every worker that
+// has gone, folded in when the master releases its slot. So counters shown as "live + gone" never
+// go backwards when a worker is replaced; the fold runs under a sequence number of its own, so a
+// reader that takes slots and totals together (read_all) counts every request exactly once.
 
 #include "pipeline/clock.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
+#include <vector>
 
 namespace pscgi::process {
+
+struct ScoreboardPool;
 
 /// Where a worker is in its life. `serving` is shown as its Activity (idle, reading, …).
 enum class Lifecycle : std::uint8_t {
@@ -51,6 +62,9 @@ enum class ExitReason : std::uint8_t {
   stop,
 };
 
+/// How many ExitReason values there are (arrays indexed by reason).
+inline constexpr std::size_t exit_reason_count = static_cast<std::size_t>(ExitReason::stop) + 1;
+
 std::string_view lifecycle_name(Lifecycle lifecycle) noexcept;
 std::string_view activity_name(Activity activity) noexcept;
 std::string_view exit_reason_name(ExitReason reason) noexcept;
@@ -71,6 +85,28 @@ struct CacheTally {
   std::uint64_t bytes = 0;
 };
 
+/// Request durations (accept to the answer written) counted into fixed buckets: Prometheus's
+/// usual bounds, from 0.5 ms to 10 s. counts[i] holds the durations in (bounds[i-1], bounds[i]]
+/// (not cumulative); the last bucket holds those above every bound (`+Inf`).
+struct DurationHistogram {
+  static constexpr std::array<std::int64_t, 14> bounds_ns = {
+      500'000,       1'000'000,     2'500'000,     5'000'000,     10'000'000,    25'000'000,    50'000'000,
+      100'000'000,   250'000'000,   500'000'000,   1'000'000'000, 2'500'000'000, 5'000'000'000, 10'000'000'000};
+  static constexpr std::size_t bucket_count = bounds_ns.size() + 1;
+
+  std::array<std::uint64_t, bucket_count> counts{};
+  std::uint64_t sum_ns = 0;
+
+  /// The bucket of a duration: a short scan, since most requests land in the first buckets.
+  static std::size_t bucket_of(std::int64_t ns) noexcept {
+    std::size_t i = 0;
+    while (i < bounds_ns.size() && ns > bounds_ns[i]) ++i;
+    return i;
+  }
+  std::uint64_t count() const noexcept;
+  void add(const DurationHistogram& other) noexcept;
+};
+
 /// A consistent-enough copy of one slot, for the master and for display.
 struct SlotSnapshot {
   int slot = 0;
@@ -85,6 +121,7 @@ struct SlotSnapshot {
   std::string request;  ///< "GET /path?query" of the current request, truncated, control bytes escaped
   CacheTally cache;
   std::uint64_t rss_bytes = 0;
+  DurationHistogram durations;  ///< of the requests this worker answered
   bool busy() const noexcept { return lifecycle != Lifecycle::starting && activity != Activity::idle; }
 };
 
@@ -113,6 +150,8 @@ struct alignas(64) ScoreboardSlot {
   std::array<std::atomic<std::uint64_t>, uri_words> uri;        ///< raw bytes, past the length unspecified
   std::array<std::atomic<std::uint64_t>, cache_counters> cache;
   std::atomic<std::uint64_t> rss_bytes;
+  std::array<std::atomic<std::uint64_t>, DurationHistogram::bucket_count> duration_counts;
+  std::atomic<std::uint64_t> duration_sum_ns;
 };
 
 static_assert(std::atomic<pid_t>::is_always_lock_free);
@@ -140,6 +179,8 @@ class SlotWriter {
   /// After a cache hit, which changes only these two counters of the tally: two stores.
   void publish_cache_hit(std::uint64_t lookups, std::uint64_t hits) noexcept;
   void set_rss(std::uint64_t bytes) noexcept;
+  /// A request was answered (its answer written, or given up on) this long after its accept.
+  void record_duration(Clock::duration took) noexcept;
   /// A limit was reached; the worker keeps serving until the master retires it.
   void mark_due(ExitReason reason) noexcept;
   /// The master told it to leave.
@@ -177,6 +218,34 @@ inline void SlotWriter::publish_cache_hit(std::uint64_t lookups, std::uint64_t h
 
 inline void SlotWriter::set_rss(std::uint64_t bytes) noexcept { slot_->rss_bytes.store(bytes, std::memory_order_relaxed); }
 
+// The worker is the only writer of its slot: a load and a store, not a locked read-modify-write.
+inline void SlotWriter::record_duration(Clock::duration took) noexcept {
+  constexpr auto relaxed = std::memory_order_relaxed;
+  const std::int64_t ns = std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(took).count());
+  std::atomic<std::uint64_t>& bucket = slot_->duration_counts[DurationHistogram::bucket_of(ns)];
+  bucket.store(bucket.load(relaxed) + 1, relaxed);
+  slot_->duration_sum_ns.store(slot_->duration_sum_ns.load(relaxed) + static_cast<std::uint64_t>(ns), relaxed);
+}
+
+/// The pool record as read: who runs the pool, and what the workers that have gone did.
+struct PoolTotals {
+  pid_t master_pid = 0;
+  Clock::time_point started{};  ///< when the scoreboard was made (the master's start), monotonic
+  std::uint32_t generation = 0;  ///< the master's current configuration generation
+  std::uint64_t requests = 0;    ///< answered by workers that have gone
+  CacheTally cache;              ///< their cache counters (entries and bytes went with them: 0)
+  DurationHistogram durations;   ///< their request durations
+  std::array<std::uint64_t, exit_reason_count> exits{};  ///< workers gone, by ExitReason
+  std::vector<std::uint64_t> slot_requests;  ///< [slot - 1]: answered by the slot's gone workers
+};
+
+/// Every occupied slot and the pool totals, read together so that no request is counted twice
+/// (as live and as folded) nor missed.
+struct ScoreboardView {
+  std::vector<SlotSnapshot> workers;  ///< the non-empty slots, by slot number
+  PoolTotals pool;
+};
+
 class Scoreboard {
  public:
   /// The most slots a scoreboard can have: workers.max's ceiling plus max_recycling's, so that a
@@ -197,20 +266,28 @@ class Scoreboard {
   void claim(int slot, std::uint32_t generation) noexcept;
   /// Master, after fork: the child's pid.
   void set_pid(int slot, pid_t pid) noexcept;
-  /// Master, after reaping: the slot is free; `reason` is why its worker left.
+  /// Master, after reaping: the slot is free; `reason` is why its worker left. A worker that
+  /// existed (its pid was set) has its counters folded into the pool totals and its exit counted;
+  /// a slot given back after a failed fork changes no total.
   void release(int slot, ExitReason reason) noexcept;
+  /// Master: its current configuration generation (at start and after a reload or a roll-back).
+  void set_generation(std::uint32_t generation) noexcept;
 
   /// The writer for a slot (the worker keeps one for its own).
   SlotWriter writer(int slot) noexcept;
   SlotSnapshot read(int slot) const;
+  /// Every occupied slot and the pool totals, consistent with each other (retried while the master
+  /// folds a worker in). For the metrics, from any process.
+  ScoreboardView read_all() const;
   /// The lowest free slot, or 0 when none is free among 1..limit.
   int first_free(int limit) const noexcept;
 
  private:
-  Scoreboard(ScoreboardSlot* slots, int capacity, std::size_t mapped_bytes) noexcept;
+  Scoreboard(ScoreboardSlot* slots, ScoreboardPool* pool, int capacity, std::size_t mapped_bytes) noexcept;
   ScoreboardSlot& at(int slot) const noexcept;
 
   ScoreboardSlot* slots_;
+  ScoreboardPool* pool_;
   int capacity_;
   std::size_t mapped_bytes_;
 };

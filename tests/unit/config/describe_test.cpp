@@ -26,7 +26,7 @@ TEST(DescribeConfigTest, ShowsTheValuesOfACheckedFile) {
   EXPECT_THAT(text, HasSubstr("listen: [unix:/tmp/pscgi-full.sock, 127.0.0.1:4100]\n"));
   EXPECT_THAT(text, HasSubstr("socket_mode: \"0600\"\n"));
   EXPECT_THAT(text, HasSubstr("pid_file: /tmp/pscgi-full.pid\n"));
-  EXPECT_THAT(text, HasSubstr("pipeline: [cache, access_log]\n"));
+  EXPECT_THAT(text, HasSubstr("pipeline: [metrics, cache, access_log]\n"));
   EXPECT_THAT(text, HasSubstr("workers:\n  count: 2\n  min: ~\n  max: 6\n  spare: 1\n  spawn_interval: 50ms\n"
                               "  idle_timeout: 5s\n  max_requests: 500\n  max_requests_jitter: 50\n"
                               "  max_lifetime: 1h\n  max_lifetime_jitter: 25%\n  max_rss: 256MiB\n"

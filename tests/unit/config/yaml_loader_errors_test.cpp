@@ -124,7 +124,7 @@ TEST(YamlLoaderErrorsTest, BadPipeline) {
   EXPECT_EQ(error_of("pipeline: [cache, conditional]"),
             "pscgi.yaml:1:19: pipeline: item 2: conditional must come before cache (it answers from what the cache sends out)");
   EXPECT_EQ(error_of("pipeline:\n  - cache\n  - gzip\n"),
-            "pscgi.yaml:3:5: pipeline: item 2: unknown stage \"gzip\": the stages are access_log, conditional, cache");
+            "pscgi.yaml:3:5: pipeline: item 2: unknown stage \"gzip\": the stages are access_log, metrics, conditional, cache");
   EXPECT_TRUE(load_config_text("pipeline: []").stages.empty());
 }
 

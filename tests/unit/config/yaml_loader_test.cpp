@@ -49,7 +49,8 @@ TEST(YamlLoaderTest, KeysLeftOutKeepTheirDefaults) {
   EXPECT_EQ(config.log.level, LogLevel::info);
   EXPECT_EQ(config.log.error_log, "stderr");
   EXPECT_EQ(config.log.access_log, "stderr");
-  EXPECT_EQ(config.stages, (std::vector<std::string>{"access_log", "conditional", "cache"}));
+  EXPECT_EQ(config.stages, (std::vector<std::string>{"access_log", "metrics", "conditional", "cache"}));
+  EXPECT_FALSE(config.metrics);
   EXPECT_TRUE(config.cache.enabled);
   EXPECT_EQ(config.cache.ttl, seconds(10));
   EXPECT_EQ(config.cache.max_ttl, hours(1));

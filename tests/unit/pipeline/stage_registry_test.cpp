@@ -12,6 +12,8 @@ namespace {
 
 TEST(StageRegistryTest, EachEntryHasAUniqueNameADocAndAFactoryForThatStage) {
   const config::Config config;
+  config::Config with_metrics;
+  with_metrics.metrics.emplace();
   const StageDependencies dependencies{cache::CacheGeneration::create(), nullptr};
   std::set<std::string_view> names;
   for (const StageEntry& entry : stage_registry()) {
@@ -19,11 +21,14 @@ TEST(StageRegistryTest, EachEntryHasAUniqueNameADocAndAFactoryForThatStage) {
     EXPECT_TRUE(names.insert(entry.name).second) << "twice: " << entry.name;
     EXPECT_FALSE(entry.doc.empty()) << entry.name;
     ASSERT_NE(entry.make, nullptr) << entry.name;
+    // An optional stage (metrics) is made only when its section is configured.
     const StagePtr stage = entry.make(config, dependencies);
-    ASSERT_TRUE(stage) << entry.name;
-    EXPECT_EQ(stage->name(), entry.name);
+    const StagePtr configured = entry.make(with_metrics, dependencies);
+    ASSERT_TRUE(configured) << entry.name;
+    EXPECT_EQ(configured->name(), entry.name);
+    EXPECT_EQ(stage == nullptr, entry.name == "metrics") << entry.name;
   }
-  EXPECT_EQ(names, (std::set<std::string_view>{"access_log", "conditional", "cache"}));
+  EXPECT_EQ(names, (std::set<std::string_view>{"access_log", "metrics", "conditional", "cache"}));
 }
 
 TEST(StageRegistryTest, FindStageFindsEveryEntryAndNothingElse) {

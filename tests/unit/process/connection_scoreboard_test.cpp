@@ -68,5 +68,29 @@ TEST_F(ConnectionScoreboardTest, ARejectedRequestNeverEntersThePipelineNorTheSlo
   EXPECT_EQ(s.request, "");
 }
 
+// The histogram counts what requests_total counts: every answer, the rejected ones included, timed
+// from the accept.
+TEST_F(ConnectionScoreboardTest, EveryAnsweredRequestIsTimedOnceFromItsAccept) {
+  connect_with_slot();
+  send_text(protocol::testing::scgi_request_with_body("", {{"REQUEST_METHOD", "GET"}, {"REQUEST_URI", "/"}}));
+  const Clock::time_point before_answer = Clock::now();
+  EXPECT_EQ(connection->start(), Progress::answered);
+  const Clock::duration most = Clock::now() - accepted_at;
+  const DurationHistogram durations = board->read(1).durations;
+  EXPECT_EQ(durations.count(), 1u);
+  EXPECT_GE(static_cast<std::int64_t>(durations.sum_ns),
+            std::chrono::duration_cast<std::chrono::nanoseconds>(before_answer - accepted_at).count());
+  EXPECT_LE(static_cast<std::int64_t>(durations.sum_ns), std::chrono::duration_cast<std::chrono::nanoseconds>(most).count());
+}
+
+TEST_F(ConnectionScoreboardTest, ARejectedRequestIsTimedToo) {
+  connect_with_slot();
+  const std::string request = request_bytes("abc");
+  send_text(request.substr(0, request.size() - 2));
+  ::shutdown(peer, SHUT_WR);
+  EXPECT_EQ(connection->start(), Progress::answered);
+  EXPECT_EQ(board->read(1).durations.count(), 1u);
+}
+
 }  // namespace
 }  // namespace pscgi::process::testing
