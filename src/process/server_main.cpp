@@ -16,6 +16,7 @@
 #include "process/readiness.hpp"
 #include "process/scoreboard.hpp"
 #include "process/signals.hpp"
+#include "status/status_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -75,6 +76,20 @@ int serve(config::Config config, const std::string& config_path, const AppRegist
   return status;
 }
 
+CLI::App* add_status_command(CLI::App& cli, status::StatusOptions& options) {
+  CLI::App* command = cli.add_subcommand(
+      "status", "show what every worker of a running server is doing, from its metrics (needs `metrics:`)");
+  command->add_option("-c,--config", options.config_path, "the running server's YAML configuration file")->required();
+  command->add_flag("-w,--watch", options.watch, "refresh in place until interrupted (Ctrl-C)");
+  command->add_flag("--json", options.json, "print the metrics JSON instead of the table");
+  command->add_option("--interval", options.interval, "seconds between refreshes with --watch")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  command->add_option("--count", options.count, "with --watch: stop after this many refreshes (0: never)")
+      ->check(CLI::NonNegativeNumber);
+  return command;
+}
+
 }  // namespace
 
 int run_main(int argc, char** argv, const AppRegistry& apps) {
@@ -83,14 +98,20 @@ int run_main(int argc, char** argv, const AppRegistry& apps) {
 
   CLI::App cli{"pscgi: a preforking SCGI application server with a per-process response cache"};
   CommandLine args;
-  cli.add_option("-c,--config", args.config_path, "the YAML configuration file")->required();
+  cli.add_option("-c,--config", args.config_path, "the YAML configuration file");
   cli.add_flag("-t,--check-config", args.check_only, "check the configuration and exit (0 when valid)");
   cli.set_version_flag("-v,--version", std::string("pscgi ") + PSCGI_VERSION);
+  cli.require_subcommand(0, 1);
+  status::StatusOptions status_options;
+  CLI::App* status_command = add_status_command(cli, status_options);
   try {
     cli.parse(argc, argv);
+    // Required only when serving: `pscgi status` takes its own --config.
+    if (!status_command->parsed() && args.config_path.empty()) throw CLI::RequiredError("--config");
   } catch (const CLI::ParseError& e) {
     return cli.exit(e);
   }
+  if (status_command->parsed()) return status::run_status_command(status_options);
 
   try {
     config::Config config = config::load_config_file(args.config_path);
