@@ -5,6 +5,7 @@
 #   etc/pscgi/pscgi.yaml                      the commented configuration (CMAKE_INSTALL_SYSCONFDIR)
 #   share/pscgi/nginx-site.conf               the nginx site, to copy into /etc/nginx/sites-available
 #   lib/systemd/system/pscgi.service          the systemd unit, naming the two paths above it
+#   lib/systemd/system/pscgi.socket           its socket unit: systemd holds the listening socket
 # docs/operations.md goes from there to a running service behind Debian's nginx.
 include(GNUInstallDirs)
 
@@ -51,6 +52,8 @@ install(FILES ${PROJECT_SOURCE_DIR}/config/nginx.conf DESTINATION ${CMAKE_INSTAL
 # systemd looks in <prefix>/lib/systemd/system for /usr and /usr/local (never a multiarch libdir).
 set(PSCGI_SYSTEMD_UNIT_DIR lib/systemd/system CACHE STRING
   "Where the systemd unit goes, relative to the prefix or absolute")
+# The socket unit names no installed path: it is copied as it is.
+install(FILES ${PROJECT_SOURCE_DIR}/config/pscgi.socket DESTINATION ${PSCGI_SYSTEMD_UNIT_DIR})
 # The unit names the installed binary and config by absolute path, so it is written at install
 # time: `cmake --install --prefix P` then gets paths under P, not under the configured prefix.
 install(CODE "
