@@ -128,8 +128,10 @@ int listen_unix(const std::string& path) {
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
   std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
-  return bound_and_listening(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), reinterpret_cast<sockaddr*>(&address),
-                             sizeof(address), path);
+  const int fd = bound_and_listening(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), reinterpret_cast<sockaddr*>(&address),
+                                     sizeof(address), path);
+  ::chmod(path.c_str(), 0666);  // nginx's workers run as another user (a socket unit's SocketMode=)
+  return fd;
 }
 
 int listen_tcp(int port) {

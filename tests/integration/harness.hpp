@@ -75,8 +75,9 @@ struct PassedSockets {
   std::optional<pid_t> listen_pid;
 };
 
-/// A unix socket bound to `path` and listening, as systemd's socket unit makes it (close-on-exec
-/// in the test; Server puts it where the server finds it). Throws when it cannot.
+/// A unix socket bound to `path` and listening, as systemd's socket unit makes it (mode 0666, so
+/// that nginx's workers may connect; close-on-exec in the test: Server puts it where the server
+/// finds it). Throws when it cannot.
 int listen_unix(const std::string& path);
 /// The same on 127.0.0.1:port.
 int listen_tcp(int port);

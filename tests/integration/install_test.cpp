@@ -124,8 +124,9 @@ TEST(InstallTest, TheSocketUnitListensWhereTheInstalledConfigDoesAndTheServiceUs
   EXPECT_EQ(unit_value(service, "ExecReload"), "/bin/kill -HUP $MAINPID");
   EXPECT_EQ(unit_value(service, "KillSignal"), "SIGTERM");  // docs/operations.md: the graceful stop
   EXPECT_GT(std::stoi(unit_value(service, "TimeoutStopSec")), 30);  // workers.graceful_timeout's default
-  // Its socket's directory must outlast a stop: a RuntimeDirectory is removed unless preserved.
-  if (!unit_value(service, "RuntimeDirectory").empty()) EXPECT_EQ(unit_value(service, "RuntimeDirectoryPreserve"), "yes");
+  // The socket's directory must outlast a stop: a RuntimeDirectory is removed unless preserved.
+  EXPECT_EQ(unit_value(service, "RuntimeDirectory"), "pscgi");
+  EXPECT_EQ(unit_value(service, "RuntimeDirectoryPreserve"), "yes");
   EXPECT_EQ(unit_value(service, "NoNewPrivileges"), "yes");
   EXPECT_EQ(unit_value(service, "ProtectSystem"), "strict");
 }

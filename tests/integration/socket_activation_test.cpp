@@ -117,7 +117,7 @@ TEST(SocketActivationTest, APassedTcpSocketIsMatchedByAddressAndChildrenSeeNeith
   write_file(dir.file("cgi-bin/env.cgi"),
              "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\n"
              "echo \"fds=${LISTEN_FDS-unset} pid=${LISTEN_PID-unset} names=${LISTEN_FDNAMES-unset} notify=${NOTIFY_SOCKET:+set}\"\n"
-             "for f in /proc/$$/fd/*; do readlink \"$f\"; done\n");
+             "for f in /proc/$$/fd/*; do readlink \"$f\" || true; done\n");
   ::chmod(dir.file("cgi-bin/env.cgi").c_str(), 0755);
   const std::string app = "app: { type: cgi, root: {dir}/cgi-bin, env: [PATH, NOTIFY_SOCKET, LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES] }\n";
   Server server(dir, config_for("127.0.0.1:" + std::to_string(port), app), held.passed("web"));

@@ -111,7 +111,9 @@ struct InspectTest : ::testing::Test {
     addr.sun_family = AF_UNIX;
     std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path.c_str());
     EXPECT_EQ(::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)), 0);
-    if (listening) EXPECT_EQ(::listen(fd, 4), 0);
+    if (listening) {
+      EXPECT_EQ(::listen(fd, 4), 0);
+    }
     return fd;
   }
 };
