@@ -7,6 +7,7 @@
 #   share/pscgi/nginx-upstream.conf           the same for several pscgi hosts (docs/deployment.md)
 #   share/pscgi/logrotate                     rules for /etc/logrotate.d/pscgi
 #   lib/systemd/system/pscgi.service          the systemd unit, naming the two paths above it
+#   lib/systemd/system/pscgi.socket           its socket unit: systemd holds the listening socket
 # docs/operations.md goes from there to a running service behind Debian's nginx.
 include(GNUInstallDirs)
 
@@ -57,6 +58,8 @@ install(FILES ${PROJECT_SOURCE_DIR}/config/pscgi.logrotate DESTINATION ${CMAKE_I
 # systemd looks in <prefix>/lib/systemd/system for /usr and /usr/local (never a multiarch libdir).
 set(PSCGI_SYSTEMD_UNIT_DIR lib/systemd/system CACHE STRING
   "Where the systemd unit goes, relative to the prefix or absolute")
+# The socket unit names no installed path: it is copied as it is.
+install(FILES ${PROJECT_SOURCE_DIR}/config/pscgi.socket DESTINATION ${PSCGI_SYSTEMD_UNIT_DIR})
 # The unit names the installed binary and config by absolute path, so it is written at install
 # time: `cmake --install --prefix P` then gets paths under P, not under the configured prefix.
 install(CODE "

@@ -1,5 +1,6 @@
 #include "process/generations.hpp"
 
+#include "config/listen_address.hpp"
 #include "log/logging.hpp"
 #include "pipeline/stage_factory.hpp"
 #include "process/process_title.hpp"
@@ -7,6 +8,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -41,19 +43,31 @@ Generation make_generation(std::uint32_t number, config::Config config, const Ap
 }
 
 // Fills next.listeners in `listen` order: the pool's socket where the address is open already (the
-// kept ones are returned), a new socket otherwise (added to `opened`).
-std::vector<const PooledListener*> open_sockets_for(Generation& next, const ListenerPool& pool, OpenedSockets& opened) {
+// kept ones are returned), else a socket the service manager passed for it (socket activation;
+// only at start: the caller has put those in `opened`), else a new socket (added to `opened`).
+std::vector<const PooledListener*> open_sockets_for(Generation& next, const ListenerPool& pool, OpenedSockets& opened,
+                                                    const std::vector<Listener>& inherited = {}) {
   std::vector<const PooledListener*> kept;
   for (const config::ListenAddress& address : next.config.listen) {
+    const auto passed = std::find_if(inherited.begin(), inherited.end(),
+                                     [&](const Listener& l) { return config::same_endpoint(l.address, address); });
     if (const PooledListener* open = pool.find(address)) {
       kept.push_back(open);
       next.listeners.push_back(open->listener);
+    } else if (passed != inherited.end()) {
+      next.listeners.push_back(*passed);
     } else {
       opened.add(open_listener(address, next.config));
       next.listeners.push_back(opened.all().back());
     }
   }
   return kept;
+}
+
+std::string describe_listening(const Listener& listener) {
+  if (!listener.inherited) return listener.address.text;
+  return fmt::format("{} (socket passed by the service manager, descriptor {}; its backlog and mode are the socket unit's)",
+                     listener.address.text, listener.fd);
 }
 
 void set_master_title(std::uint32_t generation) {
@@ -67,15 +81,16 @@ Generations::Generations(std::string config_path, const AppRegistry& apps, pipel
 
 Generations::~Generations() { stop_listening(); }
 
-const Generation& Generations::start(config::Config config) {
+const Generation& Generations::start(config::Config config, std::vector<Listener> inherited) {
+  OpenedSockets opened;
+  for (const Listener& l : inherited) opened.add(l);  // closed again if the start fails (never unlinked)
   Generation first = make_generation(1, std::move(config), apps_, dependencies_);
   log::setup_logging(first.config.log, "master");
-  OpenedSockets opened;
-  open_sockets_for(first, pool_, opened);
+  open_sockets_for(first, pool_, opened, inherited);
   running_pid_file_ = first.config.pid_file;
   opened.keep();
   adopt(std::move(first));
-  for (const Listener& l : generations_.at(1).listeners) spdlog::info("listening on {}", l.address.text);
+  for (const Listener& l : generations_.at(1).listeners) spdlog::info("listening on {}", describe_listening(l));
   set_master_title(1);
   return generations_.at(1);
 }

@@ -43,9 +43,12 @@ class Generations {
   Generations& operator=(const Generations&) = delete;
 
   /// Generation 1 from the config read at startup: its pipeline, the master's logs, its sockets,
-  /// the master's title. Throws what fails (ConfigError, std::runtime_error, std::system_error)
-  /// for the terminal; nothing is left open then.
-  const Generation& start(config::Config config);
+  /// the master's title. `inherited` are the sockets the service manager passed, each with the
+  /// configured address it matched (take_inherited_listeners): those addresses use them instead of
+  /// opening a socket, and every later generation that lists them keeps them. Throws what fails
+  /// (ConfigError, std::runtime_error, std::system_error) for the terminal; nothing is left open
+  /// then (the inherited sockets are closed too, their files left alone).
+  const Generation& start(config::Config config, std::vector<Listener> inherited = {});
 
   /// SIGHUP: reads the config file again and prepares generation `number` — config, pipeline,
   /// sockets (shared where the address is already open, opened where new), the master's log
@@ -54,12 +57,13 @@ class Generations {
   std::optional<MasterSettings> reload(std::uint32_t number);
 
   /// The master has no worker of `number` left: its pipeline and config go, and the sockets no
-  /// live generation lists are closed (unix socket files removed). When it was the newest (a
+  /// live generation lists are closed (unix socket files pscgi created removed). When it was the newest (a
   /// reload whose workers could not start), the master's logs and title return to the newest left.
   void release(std::uint32_t number);
 
-  /// Graceful stop: removes every unix socket file and closes every socket, so that new connects
-  /// fail at once. Idempotent.
+  /// Graceful stop: removes every unix socket file pscgi created and closes every socket, so that
+  /// new connects fail at once. An inherited socket is only closed: its owner (systemd) keeps it
+  /// listening, and connects wait in its queue for the next server. Idempotent.
   void stop_listening() noexcept;
 
   /// The live generation `number`, or nullptr.

@@ -1,5 +1,7 @@
 #include "process/listener.hpp"
 
+#include "process/socket_endpoint.hpp"
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -88,15 +90,8 @@ int open_unix(const config::ListenAddress& address, const config::Config& config
 }
 
 int open_tcp(const config::ListenAddress& address, const config::Config& config) {
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  const std::string port = std::to_string(address.port);
-  if (const int rc = ::getaddrinfo(address.host.c_str(), port.c_str(), &hints, &found); rc != 0) {
-    throw std::runtime_error(fmt::format("getaddrinfo() failed for \"{}\": {}", address.text, gai_strerror(rc)));
-  }
-  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(found, freeaddrinfo);
+  const AddrinfoPtr resolved = resolve_tcp_address(address);
+  const addrinfo* found = resolved.get();
   FdGuard fd(::socket(found->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) fail("socket()", address.text, errno);
   const int on = 1;
@@ -135,7 +130,7 @@ void close_listeners(std::vector<Listener>& listeners) noexcept {
 
 void unlink_socket_files(const std::vector<Listener>& listeners) noexcept {
   for (const Listener& l : listeners) {
-    if (l.address.kind == config::ListenAddress::Kind::unix_socket) ::unlink(l.address.path.c_str());
+    if (l.address.kind == config::ListenAddress::Kind::unix_socket && !l.inherited) ::unlink(l.address.path.c_str());
   }
 }
 

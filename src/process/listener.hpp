@@ -13,6 +13,9 @@ namespace pscgi::process {
 struct Listener {
   int fd = -1;
   config::ListenAddress address;
+  /// Passed in by the service manager (socket activation, src/process/socket_activation.hpp):
+  /// pscgi only closes it — never unlinks its path, never changes its mode or owner.
+  bool inherited = false;
 };
 
 /// Opens, binds and listens on every configured address; the sockets are non-blocking and
@@ -28,7 +31,8 @@ Listener open_listener(const config::ListenAddress& address, const config::Confi
 /// Closes the sockets in this process (others keep theirs).
 void close_listeners(std::vector<Listener>& listeners) noexcept;
 
-/// Removes the unix socket files, so new connects fail at once. Only paths this process created.
+/// Removes the unix socket files, so new connects fail at once. Only paths this process created:
+/// an inherited socket's file stays (its owner keeps it listening, and connects wait in its queue).
 void unlink_socket_files(const std::vector<Listener>& listeners) noexcept;
 
 }  // namespace pscgi::process

@@ -81,6 +81,7 @@ std::vector<std::string> settings_needing_restart(const std::optional<std::strin
   std::vector<const PooledListener*> other_backlog;
   std::vector<const PooledListener*> other_mode;
   for (const PooledListener* l : kept) {
+    if (l->listener.inherited) continue;  // its backlog and mode are the socket unit's, never pscgi's
     if (l->backlog != next.backlog) other_backlog.push_back(l);
     if (is_unix(l->listener) && l->socket_mode != next.socket_mode) other_mode.push_back(l);
   }

@@ -53,7 +53,8 @@ class ListenerPool {
 
 /// The settings a reload cannot apply, as warnings for the log (empty when none changed):
 /// `pid_file` (the master keeps the file it wrote at start), and `backlog` and `socket_mode` of the
-/// sockets `next` shares with earlier generations (they stay as they were opened).
+/// sockets `next` shares with earlier generations (they stay as they were opened). Inherited
+/// sockets are left out: the config's backlog and mode never applied to them.
 std::vector<std::string> settings_needing_restart(const std::optional<std::string>& running_pid_file,
                                                   const std::vector<const PooledListener*>& kept,
                                                   const config::Config& next);

@@ -15,6 +15,7 @@
 #include "process/process_title.hpp"
 #include "process/readiness.hpp"
 #include "process/scoreboard.hpp"
+#include "process/socket_activation.hpp"
 #include "process/signals.hpp"
 #include "status/status_command.hpp"
 
@@ -49,7 +50,9 @@ int serve(config::Config config, const std::string& config_path, const AppRegist
   const std::shared_ptr<process::Scoreboard> scoreboard = process::Scoreboard::create();
   const pipeline::StageDependencies dependencies{cache::CacheGeneration::create(), scoreboard};
   process::Generations generations(config_path, apps, dependencies);
-  const process::Generation& first = generations.start(std::move(config));
+  // Before the pipeline is built (the CGI app copies the environment) and before any fork.
+  std::vector<process::Listener> inherited = process::take_inherited_listeners(config);
+  const process::Generation& first = generations.start(std::move(config), std::move(inherited));
   const std::optional<std::string> pid_file = first.config.pid_file;  // a reload does not move it
   if (pid_file) write_pid_file(*pid_file);
 

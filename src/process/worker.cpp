@@ -336,7 +336,11 @@ void Worker::read_master_pipe() {
 
 // Connections already queued on the listening sockets were accepted by the kernel for this server:
 // they are served before the worker leaves (the master has removed the socket path, so no new ones
-// arrive on unix sockets).
+// arrive on unix sockets). A socket the service manager passed in keeps its path and its queue
+// after this worker closes it (systemd holds it), so clients go on connecting: draining it to the
+// end could last until workers.graceful_timeout kills the worker with what it accepted. It gets one
+// batch — the connection whose wake-up reached this worker among them — and the rest is left to the
+// workers that stay or to the next server.
 void Worker::begin_graceful_stop(const char* why) {
   if (stopping_) return;
   lifetime_wake_ = Clock::time_point::max();
@@ -345,6 +349,10 @@ void Worker::begin_graceful_stop(const char* why) {
   spdlog::info("worker {} (gen {}) retiring ({}), {} connection(s) in flight", slot_, generation_, why, in_flight());
   if (accepting_) {
     for (std::size_t i = 0; i < listen_fds_.size(); ++i) {
+      if (listeners_[i].inherited) {
+        accept_from(i);
+        continue;
+      }
       while (accept_one(i)) {
       }
     }

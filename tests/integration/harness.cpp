@@ -95,7 +95,55 @@ int bind_notify_socket(const std::string& path) {
   std::_Exit(127);
 }
 
+// In the child, before exec: what systemd does for socket activation. Each socket is first moved
+// above the range it goes to, so that a socket already sitting at 3 or 4 is not overwritten
+// before it is placed; dup2 leaves the placed descriptors without close-on-exec.
+void hand_over_sockets(const PassedSockets& passed) {
+  if (passed.fds.empty()) return;
+  std::vector<int> moved;
+  for (int fd : passed.fds) moved.push_back(::fcntl(fd, F_DUPFD_CLOEXEC, 64));
+  for (std::size_t i = 0; i < moved.size(); ++i) {
+    ::dup2(moved[i], 3 + static_cast<int>(i));
+    ::close(moved[i]);
+  }
+  ::setenv("LISTEN_PID", std::to_string(passed.listen_pid.value_or(::getpid())).c_str(), 1);
+  ::setenv("LISTEN_FDS", std::to_string(passed.fds.size()).c_str(), 1);
+  std::string names;
+  for (const std::string& name : passed.names) names += (names.empty() ? "" : ":") + name;
+  if (!passed.names.empty()) ::setenv("LISTEN_FDNAMES", names.c_str(), 1);
+}
+
+int bound_and_listening(int fd, const sockaddr* address, socklen_t length, const std::string& what) {
+  if (fd < 0 || ::bind(fd, address, length) != 0 || ::listen(fd, 1024) != 0) {
+    const int error = errno;
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("cannot listen on " + what + ": " + std::strerror(error));
+  }
+  return fd;
+}
+
 }  // namespace
+
+int listen_unix(const std::string& path) {
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
+  const int fd = bound_and_listening(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), reinterpret_cast<sockaddr*>(&address),
+                                     sizeof(address), path);
+  ::chmod(path.c_str(), 0666);  // nginx's workers run as another user (a socket unit's SocketMode=)
+  return fd;
+}
+
+int listen_tcp(int port) {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int on = 1;
+  if (fd >= 0) ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+  return bound_and_listening(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address), "127.0.0.1:" + std::to_string(port));
+}
 
 TempDir::TempDir() {
   char pattern[] = "/tmp/pscgi-test-XXXXXX";
@@ -262,6 +310,9 @@ Reply scgi_get(const std::string& socket_path, const std::string& uri,
 }
 
 Server::Server(const TempDir& dir, std::string config_yaml, std::string binary)
+    : Server(dir, std::move(config_yaml), PassedSockets{}, std::move(binary)) {}
+
+Server::Server(const TempDir& dir, std::string config_yaml, PassedSockets passed, std::string binary)
     : socket_(dir.file("pscgi.sock")), log_path_(dir.file("pscgi.log")), dir_(dir.path()), config_path_(dir.file("pscgi.yaml")) {
   const std::string& config_path = config_path_;
   write_config(config_yaml);
@@ -271,6 +322,7 @@ Server::Server(const TempDir& dir, std::string config_yaml, std::string binary)
   pid_ = ::fork();
   if (pid_ == 0) {
     ::setenv("NOTIFY_SOCKET", notify_path.c_str(), 1);
+    hand_over_sockets(passed);
     exec_with_output({binary, "--config", config_path}, log_path_);
   }
   const auto deadline = Clock::now() + 20s;

@@ -66,6 +66,22 @@ Reply scgi_exchange(const std::string& socket_path, const std::string& request_b
 Reply scgi_get(const std::string& socket_path, const std::string& uri,
                const std::vector<std::pair<std::string, std::string>>& extra = {});
 
+/// Listening sockets a test passes to the server the way systemd's socket activation does.
+struct PassedSockets {
+  std::vector<int> fds;             ///< they become descriptors 3, 4, … of the server (LISTEN_FDS)
+  std::vector<std::string> names;   ///< LISTEN_FDNAMES, joined with ':' (empty: left unset)
+  /// LISTEN_PID: the server's own pid (set in the child after fork) unless given; another pid
+  /// means the sockets are not for the server, which must ignore them.
+  std::optional<pid_t> listen_pid;
+};
+
+/// A unix socket bound to `path` and listening, as systemd's socket unit makes it (mode 0666, so
+/// that nginx's workers may connect; close-on-exec in the test: Server puts it where the server
+/// finds it). Throws when it cannot.
+int listen_unix(const std::string& path);
+/// The same on 127.0.0.1:port.
+int listen_tcp(int port);
+
 /// A running pscgi.
 class Server {
  public:
@@ -73,6 +89,8 @@ class Server {
   /// the binary (pscgi, or another program built on run_main); waits for READY=1. Throws if it does
   /// not come up within 20 s.
   Server(const TempDir& dir, std::string config_yaml, std::string binary = PSCGI_BINARY);
+  /// The same, with `passed` handed to it as systemd would (socket activation).
+  Server(const TempDir& dir, std::string config_yaml, PassedSockets passed, std::string binary = PSCGI_BINARY);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -74,6 +74,7 @@ TEST(InstallTest, PutsEachFileInItsUsualPlaceUnderThePrefix) {
   EXPECT_TRUE(fs::is_regular_file(prefix + "/" PSCGI_INSTALL_SYSCONFDIR "/pscgi/pscgi.yaml")) << output;
   EXPECT_TRUE(fs::is_regular_file(prefix + "/share/pscgi/nginx-site.conf")) << output;
   EXPECT_TRUE(fs::is_regular_file(prefix + "/lib/systemd/system/pscgi.service")) << output;
+  EXPECT_TRUE(fs::is_regular_file(prefix + "/lib/systemd/system/pscgi.socket")) << output;
   int headers = 0;
   for (const auto& entry : fs::directory_iterator(PSCGI_SOURCE_DIR "/include/pscgi")) {
     ++headers;
@@ -99,6 +100,35 @@ TEST(InstallTest, TheUnitStartsTheInstalledBinaryWithTheInstalledConfig) {
   // What ExecStartPre runs must pass: the installed binary accepts the installed config.
   const auto [check_status, check_output] = run({binary, "--check-config", "--config", config}, dir);
   EXPECT_EQ(check_status, 0) << check_output;
+}
+
+// The socket unit holds the socket the installed config listens on; the service takes it from there
+// and is stopped gracefully within a timeout longer than the workers' graceful_timeout.
+TEST(InstallTest, TheSocketUnitListensWhereTheInstalledConfigDoesAndTheServiceUsesIt) {
+  TempDir dir;
+  const std::string prefix = dir.file("prefix");
+  const auto [status, output] = install_into(prefix, dir);
+  ASSERT_EQ(status, 0) << output;
+  const std::string socket_unit = read_file(prefix + "/lib/systemd/system/pscgi.socket");
+  const std::string service = read_file(prefix + "/lib/systemd/system/pscgi.service");
+  const std::string config = read_file(prefix + "/" PSCGI_INSTALL_SYSCONFDIR "/pscgi/pscgi.yaml");
+
+  const std::string socket_path = unit_value(socket_unit, "ListenStream");
+  ASSERT_FALSE(socket_path.empty()) << socket_unit;
+  EXPECT_NE(config.find("\nlisten: unix:" + socket_path + "\n"), std::string::npos) << config;
+  EXPECT_EQ(unit_value(socket_unit, "Service"), "pscgi.service");
+  EXPECT_EQ(unit_value(socket_unit, "SocketGroup"), "www-data");  // nginx's workers connect
+  EXPECT_EQ(unit_value(socket_unit, "SocketMode"), "0660");
+  EXPECT_EQ(unit_value(service, "Requires"), "pscgi.socket");
+  EXPECT_EQ(unit_value(service, "Type"), "notify");
+  EXPECT_EQ(unit_value(service, "ExecReload"), "/bin/kill -HUP $MAINPID");
+  EXPECT_EQ(unit_value(service, "KillSignal"), "SIGTERM");  // docs/operations.md: the graceful stop
+  EXPECT_GT(std::stoi(unit_value(service, "TimeoutStopSec")), 30);  // workers.graceful_timeout's default
+  // The socket's directory must outlast a stop: a RuntimeDirectory is removed unless preserved.
+  EXPECT_EQ(unit_value(service, "RuntimeDirectory"), "pscgi");
+  EXPECT_EQ(unit_value(service, "RuntimeDirectoryPreserve"), "yes");
+  EXPECT_EQ(unit_value(service, "NoNewPrivileges"), "yes");
+  EXPECT_EQ(unit_value(service, "ProtectSystem"), "strict");
 }
 
 TEST(InstallTest, AStagedInstallMovesTheFilesButNotThePathsInTheUnit) {

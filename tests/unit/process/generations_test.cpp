@@ -44,6 +44,19 @@ bool accepts_connections(const std::string& path) {
   return connected;
 }
 
+// A socket as systemd passes it: bound and listening before pscgi runs.
+int listening_unix_socket(const std::string& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path.c_str());
+  if (::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0 || ::listen(fd, 16) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 std::size_t open_descriptor_count() {
   return static_cast<std::size_t>(std::distance(fs::directory_iterator("/proc/self/fd"), fs::directory_iterator{}));
 }
@@ -254,6 +267,67 @@ TEST_F(GenerationsTest, StopClosesTheSocketsOfEveryGenerationAndNoReloadFollows)
   write_config(config_text({"c.sock"}, "three"));
   EXPECT_FALSE(generations->reload(3).has_value());
   EXPECT_FALSE(fs::exists(socket("c.sock")));
+}
+
+// Socket activation: the service manager's socket serves its address in every generation, and is
+// only ever closed — its file stays, since systemd keeps listening on it.
+TEST_F(GenerationsTest, AnInheritedSocketServesItsAddressAcrossReloadsAndIsClosedButNeverUnlinked) {
+  const int passed = listening_unix_socket(socket("a.sock"));
+  ASSERT_GE(passed, 0);
+  write_config(config_text({"a.sock", "b.sock"}, "one"));
+  config::Config config = config::load_config_file(config_path);
+  const Listener inherited{passed, config.listen.at(0), true};
+
+  const Generation& first = generations->start(std::move(config), {inherited});
+  ASSERT_EQ(first.listeners.size(), 2u);
+  EXPECT_EQ(first.listeners[0].fd, passed);
+  EXPECT_TRUE(first.listeners[0].inherited);
+  EXPECT_FALSE(first.listeners[1].inherited);
+  EXPECT_TRUE(accepts_connections(socket("b.sock")));  // no socket passed for it: opened as usual
+  EXPECT_NE(log_text(error_log).find("listening on unix:" + socket("a.sock") + " (socket passed by the service manager"),
+            std::string::npos);
+
+  write_config(config_text({"a.sock", "b.sock"}, "two", "backlog: 64\nsocket_mode: \"0600\"\n"));
+  ASSERT_TRUE(generations->reload(2).has_value());
+  EXPECT_EQ(generations->find(2)->listeners.at(0).fd, passed);
+  const std::string log = log_text(error_log);
+  EXPECT_EQ(log.find("kept open (unix:" + socket("a.sock")), std::string::npos) << log;  // not ours to change
+  EXPECT_NE(log.find("kept open (unix:" + socket("b.sock")), std::string::npos) << log;
+
+  generations->release(1);
+  generations->stop_listening();
+  EXPECT_FALSE(is_open(passed));
+  EXPECT_TRUE(fs::exists(socket("a.sock")));
+  EXPECT_FALSE(fs::exists(socket("b.sock")));
+}
+
+TEST_F(GenerationsTest, AnInheritedSocketDroppedByAReloadIsClosedButItsFileStays) {
+  const int passed = listening_unix_socket(socket("a.sock"));
+  ASSERT_GE(passed, 0);
+  write_config(config_text({"a.sock"}, "one"));
+  config::Config config = config::load_config_file(config_path);
+  const Listener inherited{passed, config.listen.at(0), true};
+  generations->start(std::move(config), {inherited});
+
+  write_config(config_text({"b.sock"}, "two"));
+  ASSERT_TRUE(generations->reload(2).has_value());
+  generations->release(1);
+  EXPECT_FALSE(is_open(passed));
+  EXPECT_TRUE(fs::exists(socket("a.sock")));
+}
+
+TEST_F(GenerationsTest, AFailedStartClosesTheInheritedSocketsAndLeavesTheirFiles) {
+  const int passed = listening_unix_socket(socket("a.sock"));
+  ASSERT_GE(passed, 0);
+  std::string text = config_text({"a.sock"}, "one");
+  text.replace(text.find("greeting: one"), 13, "greeting: one, fail: yes");
+  write_config(text);
+  config::Config config = config::load_config_file(config_path);
+  const Listener inherited{passed, config.listen.at(0), true};
+
+  EXPECT_THROW(generations->start(std::move(config), {inherited}), std::exception);
+  EXPECT_FALSE(is_open(passed));
+  EXPECT_TRUE(fs::exists(socket("a.sock")));
 }
 
 }  // namespace

@@ -131,6 +131,15 @@ TEST_F(RestartSettingsTest, SocketModeConcernsOnlyKeptUnixSockets) {
   EXPECT_TRUE(settings_needing_restart(std::nullopt, {&tcp}, next).empty());
 }
 
+TEST_F(RestartSettingsTest, InheritedSocketsAreLeftOutTheirBacklogAndModeAreTheSocketUnits) {
+  unix_socket.listener.inherited = true;
+  next.backlog = 2048;
+  next.socket_mode = 0600;
+  const auto warnings = settings_needing_restart(std::nullopt, {&unix_socket, &tcp}, next);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("kept open (127.0.0.1:8000)"), std::string::npos) << warnings[0];
+}
+
 TEST_F(RestartSettingsTest, NewSocketsTakeTheNewBacklogAndMode) {
   next.backlog = 16;
   next.socket_mode = 0600;
