@@ -19,8 +19,9 @@ Setting group_setting(std::string path, std::string doc);
 /// start: src/process/privilege_checks.cpp.)
 std::vector<Relation> account_relations();
 
-/// The user database's entry for a name, or for a number written in decimal; nullopt when there is
-/// none. A number without an entry is still a valid uid: `found` says whether the database knew it.
+/// The user database's entry for a name, or for a number written in decimal; nullopt for an unknown
+/// name. A number without an entry is still a valid uid, without a primary group. Throws
+/// std::invalid_argument for a number that is no valid id.
 struct UserLookup {
   uid_t uid = 0;
   std::optional<gid_t> primary_gid;
