@@ -167,7 +167,7 @@ TEST(PrivilegesTest, RootWithoutUserIsWarnedAbout) {
 TEST(PrivilegesTest, AUserIsIgnoredWithAWarningWhenTheMasterIsNotRoot) {
   TempDir dir;
   std::string binary = PSCGI_BINARY;
-  std::string other_user = "nobody";
+  std::string other_user = ::geteuid() == 65534 ? "www-data" : "nobody";
   const mode_t old_umask = ::umask(0);
   if (::geteuid() == 0) {
     ASSERT_EQ(::chown(dir.path().c_str(), 65534, nogroup()), 0);
