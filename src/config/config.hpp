@@ -102,6 +102,20 @@ struct MetricsSettings {
   std::vector<std::string> allow = {"127.0.0.1", "::1", "unix"};
 };
 
+/// `user:` as the file names it, resolved when the file is read (docs/operations.md, "Running as an
+/// unprivileged user").
+struct UserAccount {
+  std::string text;                  ///< as written: a name or a number, for messages and describe_config
+  uid_t uid = 0;                     ///< never 0
+  std::optional<gid_t> primary_gid;  ///< from the user database; unset for a number it has no entry for
+};
+
+/// `group:` as the file names it, resolved when the file is read.
+struct GroupAccount {
+  std::string text;  ///< as written: a name or a number
+  gid_t gid = 0;
+};
+
 /// The stage names `pipeline:` accepts, in the order of the default pipeline. They come from the
 /// stage registry (src/pipeline/stage_registry.hpp), which also makes the stages.
 const std::vector<std::string>& known_stage_names();
@@ -111,6 +125,9 @@ struct Config {
   mode_t socket_mode = 0660;
   int backlog = 1024;
   std::optional<std::string> pid_file;
+  /// Who the workers become when the master runs as root; unset: they keep the master's user.
+  std::optional<UserAccount> user;
+  std::optional<GroupAccount> group;  ///< unset: the user's primary group
   WorkerSettings workers;
   Limits limits;
   LogSettings log;

@@ -1,5 +1,6 @@
 #include "config/settings.hpp"
 
+#include "config/account_settings.hpp"
 #include "config/listen_address.hpp"
 #include "config/metrics_settings.hpp"
 #include "config/setting_kinds.hpp"
@@ -50,6 +51,20 @@ std::vector<Setting> top_level_settings() {
       pid_file_setting("pid_file",
                        "File the master writes its process id to, for init scripts and log rotation. `~` (the "
                        "default): no pid file."),
+      user_setting("user",
+                   "The user the workers run as when the master is started as root: the master keeps root (it "
+                   "opens the sockets and log files, again at a reload and at `USR1`), and each worker drops to "
+                   "`user` and `group`, with no supplementary groups, before it runs the app; CGI scripts inherit "
+                   "that user. The unix sockets are made with this owner and `group`. A name or a uid; root is "
+                   "refused. Started by anyone else, the master cannot switch users: `user` is then ignored, with "
+                   "a warning when it names another user. `~` (the default): the workers keep the master's user, "
+                   "and a master started as root warns that the app runs as root. See docs/operations.md, "
+                   "\"Running as an unprivileged user\"."),
+      group_setting("group",
+                    "The group the workers run as (with `user`), and the group of the unix sockets: give it the "
+                    "web server's group (`www-data` for Debian's nginx) so that, with `socket_mode: \"0660\"`, "
+                    "nginx may connect and other users may not. A name or a gid. `~` (the default): the primary "
+                    "group of `user`. Ignored, with a warning, without `user`."),
       pipeline_setting("pipeline", pipeline_doc()),
   };
 }
@@ -228,6 +243,7 @@ std::string_view leaf_name(std::string_view path) noexcept {
 const std::vector<Relation>& settings_relations() {
   static const std::vector<Relation> relations = [] {
     std::vector<Relation> all = worker_relations();
+    for (auto& relation : account_relations()) all.push_back(std::move(relation));
     for (auto& relation : cache_relations()) all.push_back(std::move(relation));
     for (auto& relation : metrics_relations()) all.push_back(std::move(relation));
     return all;

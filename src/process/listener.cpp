@@ -1,6 +1,7 @@
 #include "process/listener.hpp"
 
 #include "process/socket_endpoint.hpp"
+#include "process/privileges.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -80,6 +81,10 @@ int open_unix(const config::ListenAddress& address, const config::Config& config
     const int error = errno;
     ::unlink(address.path.c_str());
     fail("chmod()", address.path, error);
+  }
+  if (const int error = give_socket_to_workers(address.path, config); error != 0) {
+    ::unlink(address.path.c_str());
+    fail("lchown()", address.path, error);
   }
   if (::listen(fd.get(), config.backlog) != 0) {
     const int error = errno;

@@ -1,6 +1,7 @@
 #include "process/posix_process_control.hpp"
 
 #include "log/logging.hpp"
+#include "process/privileges.hpp"
 #include "process/process_title.hpp"
 #include "process/signals.hpp"
 #include "process/exit_codes.hpp"
@@ -59,9 +60,18 @@ void PosixProcessControl::run_child(const WorkerSpec& spec, Generation& generati
   for (const auto& [pid, fd] : pipe_to_worker_) ::close(fd);  // else a sibling would keep our EOF away
   generations_.close_other_generations_sockets(spec.generation);
   set_process_title(fmt::format("pscgi: worker {} (gen {}) starting", spec.slot, spec.generation));
+  // The user switch comes before the logs are opened, so that a worker opens them as it will
+  // reopen them at USR1: a log file the worker user cannot write stops the server at once.
+  try {
+    if (const auto identity = worker_identity(generation.config)) drop_privileges(*identity);
+    log::setup_logging(generation.config.log, "worker");
+  } catch (const std::exception& e) {
+    spdlog::critical("worker {} (gen {}) could not start: {}", spec.slot, spec.generation, e.what());
+    log::flush_logs();
+    std::_Exit(worker_boot_failure);
+  }
   int status = 1;
   try {
-    log::setup_logging(generation.config.log, "worker");
     Worker worker({generation.config, generation.listeners, generation.pipeline, master_pipe_read_end, spec,
                    scoreboard_.writer(spec.slot)});
     try {

@@ -12,6 +12,8 @@
 #include "process/generations.hpp"
 #include "process/master.hpp"
 #include "process/posix_process_control.hpp"
+#include "process/privilege_checks.hpp"
+#include "process/privileges.hpp"
 #include "process/process_title.hpp"
 #include "process/readiness.hpp"
 #include "process/scoreboard.hpp"
@@ -55,6 +57,7 @@ int serve(config::Config config, const std::string& config_path, const AppRegist
   const process::Generation& first = generations.start(std::move(config), std::move(inherited));
   const std::optional<std::string> pid_file = first.config.pid_file;  // a reload does not move it
   if (pid_file) write_pid_file(*pid_file);
+  process::check_privileges(first.config);
 
   bool listening = true;
   auto stop_listening = [&] {
@@ -66,10 +69,17 @@ int serve(config::Config config, const std::string& config_path, const AppRegist
   process::PosixProcessControl os(generations, *scoreboard);
   process::MasterHooks hooks;
   hooks.stop_listening = stop_listening;
-  hooks.reopen_logs = [] { log::reopen_logs(); };
+  hooks.reopen_logs = [&] {
+    log::reopen_logs();
+    process::hand_log_files_to_workers(generations.find(generations.newest())->config);
+  };
   hooks.invalidate_cache = [generation = dependencies.cache_generation] { generation->bump(); };
   hooks.ready = [] { process::notify_supervisor("READY=1"); };
-  hooks.reload = [&](std::uint32_t generation) { return generations.reload(generation); };
+  hooks.reload = [&](std::uint32_t generation) {
+    auto settings = generations.reload(generation);
+    if (settings) process::check_privileges(generations.find(generation)->config, "SIGHUP: ");
+    return settings;
+  };
   hooks.generation_gone = [&](std::uint32_t generation) { generations.release(generation); };
   process::Master master(process::MasterSettings::from(first.config.workers), os, *scoreboard, hooks);
   const int status = master.run();
