@@ -144,6 +144,18 @@ expect_front_page() {
   page_title=$(sed -n 's|.*<title>\(.*\)</title>.*|\1|p' <<<"$body")
 }
 
+# The pool's figures: Prometheus text through nginx (127.0.0.1 is in metrics.allow), and `pscgi
+# status` on the socket as a local tool. Leaves the metrics address in $metrics_url.
+expect_metrics() {
+  local path body output
+  path=$(sed -n '/^metrics:/,/^[^ #]/s/^  path: *//p' "$run_dir/pscgi.yaml")
+  [[ -n $path ]] || fail "config/pscgi.yaml has no metrics.path any more"
+  metrics_url=http://127.0.0.1:$port$path
+  body=$(curl -s --max-time 5 "$metrics_url") || fail "$metrics_url did not answer"
+  grep -q '^pscgi_requests_total{slot=' <<<"$body" || fail "$metrics_url answered no pscgi_requests_total: ${body:0:300}"
+  output=$("$pscgi" status --config "$run_dir/pscgi.yaml" 2>&1) || fail "pscgi status failed: $output"
+}
+
 prepare_run_dir
 # Another server on the port would answer our check in nginx's place.
 if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -151,15 +163,19 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
        "stop it, or pick another port with PSCGI_DEMO_PORT"
 fi
 start_both
-page_title=''
+page_title='' metrics_url=''
 expect_front_page
+expect_metrics
 
 if ((check_only)); then
-  echo "run-demo: OK: $page rendered \"$page_title\" through nginx (pid $nginx_pid) and pscgi (pid $pscgi_pid)"
+  echo "run-demo: OK: $page rendered \"$page_title\" through nginx (pid $nginx_pid) and pscgi (pid $pscgi_pid);" \
+       "$metrics_url and pscgi status answered"
   exit 0
 fi
 echo "pscgi (pid $pscgi_pid) behind nginx (pid $nginx_pid) serves $root/docs:"
 echo "open http://127.0.0.1:$port/ (\"$page_title\")."
+echo "Metrics: $metrics_url (Prometheus text; add .json for JSON)."
+echo "The workers, live: $pscgi status --config $run_dir/pscgi.yaml --watch"
 echo "Logs and configs in $run_dir. Ctrl-C stops both. pscgi's log follows:"
 tail -n +1 -f --pid="$pscgi_pid" "$run_dir/pscgi.log" &
 tail_pid=$!
