@@ -18,9 +18,10 @@ namespace pscgi::process {
 namespace {
 
 constexpr std::size_t accept_batch = 64;
-// A connection object and its parser's buffers are reused rather than made per accept: that was 3
-// of the 3 allocations of a warm cache hit (docs/benchmarks.md, "Allocations on the hit path").
-// A few spares cover the connections a worker holds at once; past that they are made and freed.
+// Finished connections are reused, with their parser's buffers, rather than made per accept: that
+// was all 3 allocations of a warm cache hit (the Connection, the request's header block and its
+// slots) and ~300 instructions of it (docs/benchmarks.md, "Allocations on the hit path"). A few
+// spares cover the connections a worker holds at once; past that they are made and freed.
 constexpr std::size_t max_spare_connections = 8;
 constexpr auto accept_pause = std::chrono::milliseconds(100);
 
