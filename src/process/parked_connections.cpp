@@ -1,5 +1,6 @@
 #include "process/parked_connections.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace pscgi::process {
@@ -51,10 +52,12 @@ std::optional<Clock::time_point> ParkedConnections::next_deadline() const noexce
   return deadlines_[first_deadline_].when;
 }
 
+// by_fd_ is compacted in place (std::remove moves the parked ones to its front), which cannot throw.
 std::vector<std::shared_ptr<Connection>> ParkedConnections::take_all() noexcept {
   deadlines_.clear();
   first_deadline_ = 0;
   count_ = 0;
+  by_fd_.erase(std::remove(by_fd_.begin(), by_fd_.end(), nullptr), by_fd_.end());
   return std::exchange(by_fd_, {});
 }
 

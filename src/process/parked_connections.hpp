@@ -30,7 +30,7 @@ class ParkedConnections {
   /// waking for it is harmless, take_expired() then drops it.
   std::optional<Clock::time_point> next_deadline() const noexcept;
   std::size_t size() const noexcept { return count_; }
-  /// Takes out every parked connection (the worker is stopping); the vector has null entries too.
+  /// Takes out every parked connection (the worker is stopping).
   std::vector<std::shared_ptr<Connection>> take_all() noexcept;
 
  private:

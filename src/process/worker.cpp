@@ -20,8 +20,9 @@ namespace {
 constexpr std::size_t accept_batch = 64;
 // Finished connections are reused, with their parser's buffers, rather than made per accept: that
 // was all 3 allocations of a warm cache hit (the Connection, the request's header block and its
-// slots) and ~300 instructions of it (docs/benchmarks.md, "Allocations on the hit path"). A few
-// spares cover the connections a worker holds at once; past that they are made and freed.
+// slots), ~580 of the ~7 250 instructions Worker::serve spent per hit (callgrind; docs/benchmarks.md,
+// "Allocations on the hit path"). A few spares cover the connections a worker holds at once; past
+// that they are made and freed.
 constexpr std::size_t max_spare_connections = 8;
 constexpr auto accept_pause = std::chrono::milliseconds(100);
 
@@ -397,9 +398,7 @@ void Worker::abort_connections() noexcept {
   auto connections = std::move(async_connections_);
   async_connections_.clear();
   for (auto& [key, connection] : connections) connection->abort();
-  for (auto& connection : parked_.take_all()) {
-    if (connection) connection->abort();
-  }
+  for (auto& connection : parked_.take_all()) connection->abort();
 }
 
 }  // namespace pscgi::process
