@@ -65,6 +65,7 @@ config::Config bench_config(AppKind app, AccessLog log) {
 PipelineRig::PipelineRig(AppKind app, AccessLog log)
     : config_(bench_config(app, log)),
       pipeline_(pipeline::build_pipeline(config_, bench_apps(), bench_dependencies())),
+      parser_(limits()),
       start_(Clock::now()),
       path_(app == AppKind::hello ? "/hello" : "/static") {
   // What a worker does after fork, in this order: logs first, then the stages' per-process state.
@@ -78,6 +79,10 @@ protocol::ParserLimits PipelineRig::limits() const noexcept {
 
 Request parse_phase(std::string_view wire, const protocol::ParserLimits& limits) {
   protocol::ScgiParser parser(limits);
+  return parse_phase(parser, wire);
+}
+
+Request parse_phase(protocol::ScgiParser& parser, std::string_view wire) {
   while (!wire.empty() && parser.state() != protocol::ScgiParser::State::complete) {
     const std::size_t used = parser.feed(wire.substr(0, std::min(wire.size(), read_buffer_bytes)));
     if (parser.state() == protocol::ScgiParser::State::failed) throw std::runtime_error("bad SCGI request");
@@ -104,11 +109,16 @@ std::size_t outgoing_phase(ResponsePtr response, const std::vector<Header>& extr
 }
 
 Served serve_request(PipelineRig& rig, std::string_view wire, Clock::time_point accepted_at) {
-  const Request request = parse_phase(wire, rig.limits());
-  Exchange exchange(request, accepted_at);
-  pipeline_phase(rig.pipeline(), exchange);
-  const int status = exchange.response->status();
-  return {status, outgoing_phase(std::move(exchange.response), exchange.extra_headers)};
+  Request request = parse_phase(rig.parser(), wire);
+  Served served;
+  {
+    Exchange exchange(request, accepted_at);
+    pipeline_phase(rig.pipeline(), exchange);
+    served.status = exchange.response->status();
+    served.bytes = outgoing_phase(std::move(exchange.response), exchange.extra_headers);
+  }
+  rig.parser().recycle(std::move(request));
+  return served;
 }
 
 }  // namespace pscgi::bench

@@ -42,6 +42,8 @@ class PipelineRig {
   PipelineRig& operator=(const PipelineRig&) = delete;
 
   Pipeline& pipeline() noexcept { return pipeline_; }
+  /// The parser serve_request uses for every request, as a worker's reused Connection keeps one.
+  protocol::ScgiParser& parser() noexcept { return parser_; }
   protocol::ParserLimits limits() const noexcept;
   /// The time of the first request; hits use it, misses step away from it by expiry_step.
   Clock::time_point start() const noexcept { return start_; }
@@ -51,13 +53,16 @@ class PipelineRig {
  private:
   config::Config config_;
   Pipeline pipeline_;
+  protocol::ScgiParser parser_;
   Clock::time_point start_;
   std::string_view path_;
 };
 
-/// Parses one complete request as a new Connection does: a fresh ScgiParser fed `wire` in pieces of
-/// the worker's 64 KiB read buffer. Throws std::runtime_error when the bytes are not one request.
-[[gnu::noinline]] Request parse_phase(std::string_view wire, const protocol::ParserLimits& limits);
+/// Parses one complete request as a Connection does: `parser` fed `wire` in pieces of the worker's
+/// 64 KiB read buffer. Throws std::runtime_error when the bytes are not one request.
+[[gnu::noinline]] Request parse_phase(protocol::ScgiParser& parser, std::string_view wire);
+/// The same with a fresh parser (what a new Connection would have).
+Request parse_phase(std::string_view wire, const protocol::ParserLimits& limits);
 /// Pipeline::run, out of line so that profiles show it as one call.
 [[gnu::noinline]] void pipeline_phase(Pipeline& pipeline, Exchange& exchange);
 /// Builds the OutgoingResponse of `response` and `extra_headers` as the Connection does, takes every
@@ -70,7 +75,8 @@ struct Served {
   std::size_t bytes = 0;
 };
 
-/// The whole user-space path of one request: parse, pipeline, outgoing.
+/// The whole user-space path of one request: parse (with rig.parser()), pipeline, outgoing, and the
+/// request's buffers handed back to the parser, as the worker's Connection does.
 Served serve_request(PipelineRig& rig, std::string_view wire, Clock::time_point accepted_at);
 
 }  // namespace pscgi::bench

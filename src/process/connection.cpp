@@ -42,6 +42,21 @@ using Step = Connection::Step;
 Connection::Connection(ConnectionContext& context, int fd, Clock::time_point accepted_at, std::uint64_t serial)
     : context_(context), fd_(fd), serial_(serial), accepted_at_(accepted_at), parser_(context.limits) {}
 
+// Every member but the parser (which keeps its buffers) and the Asio ones (never engaged: see
+// reusable()) back to what the constructor gives.
+void Connection::reopen(int fd, Clock::time_point accepted_at, std::uint64_t serial) noexcept {
+  fd_ = fd;
+  serial_ = serial;
+  accepted_at_ = accepted_at;
+  step_ = Step::reading;
+  after_writing_ = Step::closed;
+  received_ = 0;
+  parser_.reset();
+  outgoing_ = {};
+  linger_until_ = {};
+  writing_since_.reset();
+}
+
 // Only the socket: a connection still held by an Asio handler is destroyed with the io_context,
 // when its timer can no longer be touched.
 Connection::~Connection() { close_socket(); }
@@ -117,11 +132,9 @@ Step Connection::read() {
 Step Connection::handle() {
   switch (parser_.state()) {
     case protocol::ScgiParser::State::complete: {
-      const Request request = parser_.take_request();
-      if (context_.slot != nullptr) context_.slot->begin_request(request.method(), request.uri(), accepted_at_);
-      Exchange exchange(request, accepted_at_);
-      context_.pipeline.run(exchange);
-      outgoing_ = protocol::OutgoingResponse::answer_to(exchange);
+      Request request = parser_.take_request();
+      run_pipeline(request);
+      parser_.recycle(std::move(request));  // nothing refers to it now: the answer holds no part of it
       return Step::writing;
     }
     case protocol::ScgiParser::State::failed:
@@ -132,6 +145,13 @@ Step Connection::handle() {
       after_writing_ = Step::lingering;
       return answer_error(408, "the whole request did not arrive within limits.read_timeout");
   }
+}
+
+void Connection::run_pipeline(const Request& request) {
+  if (context_.slot != nullptr) context_.slot->begin_request(request.method(), request.uri(), accepted_at_);
+  Exchange exchange(request, accepted_at_);
+  context_.pipeline.run(exchange);
+  outgoing_ = protocol::OutgoingResponse::answer_to(exchange);
 }
 
 Step Connection::answer_error(int status, std::string_view reason) {

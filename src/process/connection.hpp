@@ -96,12 +96,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
   /// Closes the socket at once (the worker is stopping immediately); on_async_end is not called.
   void abort() noexcept;
 
+  /// Whether reopen() may be called: closed, and never waited in Asio (whose handlers may still
+  /// hold the connection, and whose objects are tied to the old socket).
+  bool reusable() const noexcept { return step_ == Step::closed && !stream_; }
+  /// Serves a newly accepted socket as if just constructed, keeping the parser's buffers. Only
+  /// when reusable() and no one else holds the connection.
+  void reopen(int fd, Clock::time_point accepted_at, std::uint64_t serial) noexcept;
+
  private:
   Progress proceed();
   void advance();
   Step run_step();
   Step read();
   Step handle();
+  void run_pipeline(const Request& request);
   Step answer_error(int status, std::string_view reason);
   Step write();
   void record_duration() noexcept;

@@ -54,8 +54,10 @@ class Worker {
   void accept_from(std::size_t listener_index);
   bool accept_one(std::size_t listener_index);
   void serve(int fd);
+  std::shared_ptr<Connection> open_connection(int fd);
+  void keep_spare(std::shared_ptr<Connection> connection) noexcept;
   /// `in_wake_set`: the connection was parked before, so its socket is still in the wake set.
-  void follow(const std::shared_ptr<Connection>& connection, Progress progress, bool in_wake_set);
+  void follow(std::shared_ptr<Connection> connection, Progress progress, bool in_wake_set);
   void park(const std::shared_ptr<Connection>& connection, bool in_wake_set);
   void resume_parked(int fd);
   void expire_parked(Clock::time_point now);
@@ -105,6 +107,8 @@ class Worker {
   ConnectionContext connection_context_;
   std::unordered_map<Connection*, std::shared_ptr<Connection>> async_connections_;
   ParkedConnections parked_;  ///< waiting for the rest of their request, watched by the wake set
+  /// Finished connections kept for the next accepts (at most max_spare_connections; reserved).
+  std::vector<std::shared_ptr<Connection>> spare_connections_;
 
   std::uint64_t answered_ = 0;
   std::uint64_t connections_accepted_ = 0;  ///< also each connection's serial number

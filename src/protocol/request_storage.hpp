@@ -21,6 +21,13 @@ class RequestStorage {
   static Request make_request(std::string&& storage, std::vector<Slot>&& slots, std::string&& body) {
     return Request(std::move(storage), std::move(slots), std::move(body));
   }
+
+  /// Takes the storage and the slots back out of a request that is done with (their capacity is
+  /// what the parser wants again); the request is left empty, fit only to be destroyed.
+  static void give_back(Request&& request, std::string& storage, std::vector<Slot>& slots) noexcept {
+    storage = std::move(request.storage_);
+    slots = std::move(request.slots_);
+  }
 };
 
 using VariableSlot = RequestStorage::Slot;

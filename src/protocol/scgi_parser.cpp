@@ -164,11 +164,23 @@ void ScgiParser::reset() noexcept {
   length_digits_ = 0;
   block_length_ = 0;
   content_length_ = 0;
-  storage_ = std::string();
-  slots_.clear();
-  body_ = std::string();
+  clear_buffers();
+  body_ = std::string();  // bodies can be megabytes: not kept
   error_ = {};
   detail_ = std::string();
+}
+
+void ScgiParser::recycle(Request&& request) noexcept {
+  if (state_ != State::header || !storage_.empty() || !slots_.empty()) return;
+  RequestStorage::give_back(std::move(request), storage_, slots_);
+  clear_buffers();
+}
+
+void ScgiParser::clear_buffers() noexcept {
+  storage_.clear();
+  slots_.clear();
+  if (storage_.capacity() > kept_capacity) storage_ = std::string();
+  if (slots_.capacity() * sizeof(VariableSlot) > kept_capacity) slots_ = std::vector<VariableSlot>();
 }
 
 bool ScgiParser::fail(ScgiError error, std::string detail) {
