@@ -3,9 +3,10 @@
 #  - filled: about 2000 distinct 8 KiB pages (/work?kb=8&page=N, uniform, enough requests that each
 #    worker sees nearly all of them; max_entries 100000, max_bytes 256MiB, ttl 1h): well under the
 #    limits, so RSS growth ÷ cache bytes is the overhead of an entry;
-#  - full: max_bytes 16MiB, and 6000 such pages requested once each, in order (about 3000 per
-#    worker, 27 MB): each cache reaches max_bytes and evicts, so RSS shows whether the limit bounds
-#    a worker's memory once entries have come and gone (the allocator's fragmentation included).
+#  - full: max_bytes 16MiB, and 12000 such pages requested once each, in order (100 MB: however
+#    unevenly the workers share them, each cache reaches max_bytes and evicts), so RSS shows
+#    whether the limit bounds a worker's memory once entries have come and gone (the allocator's
+#    fragmentation included).
 # RSS, PSS and private memory come from /proc (tools/proc_mem.py); the cache's entries and bytes
 # and the worker's own RSS reading from the metrics JSON (pscgi_worker_cache_bytes,
 # pscgi_worker_rss_bytes; the worker reads its RSS at most once a second). pscgi-ideal and uWSGI
@@ -17,6 +18,12 @@ MEMORY_PAGE_TEMPLATE='/work?kb=8&page={}'
 memory_snapshot() {
   "$PY" "$TOOLS/proc_mem.py" "${SRV_PID[$1]}" >"$2/$3.jsonl"
   server_metrics "$1" "$2/$3-metrics.json"
+}
+
+# wake_workers SERVER: 200 requests for /hello on 8 connections, so that every worker serves some.
+wake_workers() {
+  "$LOAD" --connect "unix:${SRV_SOCK[$1]}" -c 8 -n 200 --warmup 0 --uri /hello --quiet >/dev/null ||
+    die "could not reach $1"
 }
 
 scenario_7() {
@@ -37,9 +44,12 @@ scenario_7() {
   stop_server s7-ideal
   DURATION=120s WARMUP=0 measure_load s7-pscgi 7 fill "fill: 2000 × 8 KiB pages, uniform" 1 \
     -c 4 -n 40000 --zipf 2000 --zipf-s 0 --zipf-template "$MEMORY_PAGE_TEMPLATE"
-  fill_cache s7-full 6000 "$MEMORY_PAGE_TEMPLATE"
-  # Each worker refreshes its RSS in the scoreboard at most once a second.
+  fill_cache s7-full 12000 "$MEMORY_PAGE_TEMPLATE"
+  # A worker refreshes its RSS in the scoreboard at most once a second, when it wakes up: wait,
+  # then wake every worker with a few requests, so the metrics JSON shows the RSS after the fill.
   sleep 1.2
+  wake_workers s7-pscgi
+  wake_workers s7-full
   memory_snapshot s7-pscgi "$dir" filled
   memory_snapshot s7-full "$dir" full
   stop_server s7-pscgi
