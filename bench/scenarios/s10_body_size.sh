@@ -1,5 +1,5 @@
 # Scenario 10: how a hit's cost grows with the size of the page: /work?kb=1, 16, 256 and 1024
-# (1 KiB to 1 MiB of HTML), one pscgi worker answering from its cache (max_object_bytes 2MiB, so
+# (1 KiB to 1 MiB of HTML), one pscgi worker answering from its cache (ttl 1h, max_object_bytes 2MiB, so
 # the 1 MiB page is stored), against one pscgi-ideal worker per size sending the same bytes (the
 # page captured from pscgi, --response-file). 2 connections; ideal and pscgi alternate, REPS times.
 # A large body should cost what moving its bytes through the socket costs, and no more: pscgi
@@ -11,7 +11,7 @@ scenario_10() {
   banner "10. Body size: hits of 1 KiB to 1 MiB pages against pscgi-ideal"
   local kb rep page misses dir=$RAW/body-size
   mkdir -p "$dir"
-  start_pscgi s10-pscgi workers=1 max_object_bytes=2MiB max_bytes=64MiB metrics=on
+  start_pscgi s10-pscgi workers=1 max_object_bytes=2MiB max_bytes=64MiB ttl=1h metrics=on
   for kb in "${BODY_SIZES_KIB[@]}"; do
     page=$WORK_DIR/page-kb$kb.cgi
     "$PY" "$TOOLS/scgi_get.py" "${SRV_SOCK[s10-pscgi]}" "/work?kb=$kb" --out "$page"
