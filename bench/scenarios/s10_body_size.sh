@@ -1,6 +1,6 @@
 # Scenario 10: how a hit's cost grows with the size of the page: /work?kb=1, 16, 256 and 1024
-# (1 KiB to 1 MiB of HTML), one pscgi worker answering from its cache (ttl 1h, max_object_bytes 2MiB, so
-# the 1 MiB page is stored), against one pscgi-ideal worker per size sending the same bytes (the
+# (1 KiB to 1 MiB of HTML), one pscgi worker answering from its cache (ttl 1h; max_object_bytes
+# 2MiB, so the 1 MiB page is stored), against one pscgi-ideal worker per size sending the same bytes (the
 # page captured from pscgi, --response-file). 2 connections; ideal and pscgi alternate, REPS times.
 # A large body should cost what moving its bytes through the socket costs, and no more: pscgi
 # sends the stored bytes without copying them.
