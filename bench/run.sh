@@ -11,7 +11,7 @@ SCENARIOS_DIR=$ROOT/bench/scenarios
 TOOLS=$SCENARIOS_DIR/tools
 TEMPLATES=$SCENARIOS_DIR/templates
 BUILD_DIR=$ROOT/build-bench
-ALL_SCENARIOS=(1 2 3 4 5 6 7 8)
+ALL_SCENARIOS=(1 2 3 4 5 6 7 8 9 10)
 # The report's helpers import each other: leave no __pycache__ in the source tree.
 export PYTHONDONTWRITEBYTECODE=1
 
@@ -20,7 +20,7 @@ usage() {
 Usage: bench/run.sh [options]
 
   --quick          short runs (about 1 s each, one repetition): a smoke test, a few minutes in all
-  --only LIST      run only these scenarios, e.g. --only 1 or --only 2,5 (default: all, 1-8)
+  --only LIST      run only these scenarios, e.g. --only 1 or --only 2,5 (default: all, 1-10)
   --out DIR        where results go (default: bench/results/<timestamp>/)
   --reps N         repetitions of each interleaved A/B measurement (default 3; 1 with --quick)
   --no-build       use the binaries already in build-bench/
@@ -29,7 +29,9 @@ Usage: bench/run.sh [options]
   -h, --help       this text
 
 Scenarios: 1 direct hits vs ideal, 2 misses and the cache's speed-up, 3 through nginx, 4 uWSGI,
-5 worker recycling, 6 scaling and the latency curve, 7 memory, 8 a slow CGI script, cache off vs on.
+5 worker recycling, 6 scaling (workers x connections, wake-ups) and the latency curve, 7 memory
+(idle, a filled cache, a cache full to max_bytes), 8 a slow CGI script, cache off vs on, 9 cache
+size (100 / 10 000 / 100 000 entries), 10 body size (1 KiB to 1 MiB) against pscgi-ideal.
 EOF
 }
 
@@ -66,7 +68,7 @@ source "$SCENARIOS_DIR/lib/measure.sh"
 # shellcheck source=scenarios/lib/setup.sh
 source "$SCENARIOS_DIR/lib/setup.sh"
 # shellcheck disable=SC1090 # the scenario files, one function each
-for f in "$SCENARIOS_DIR"/s[1-8]_*.sh; do source "$f"; done
+for f in "$SCENARIOS_DIR"/s[0-9]*_*.sh; do source "$f"; done
 
 if ((QUICK)); then
   MODE=quick DURATION=1s WARMUP=0.3s WRK_DURATION=1 WRK_WARMUP=1 REPS=${REPS:-1}

@@ -33,7 +33,7 @@ class ClosedLoop final : public LoadRunner {
       if (--active_ == 0) all_done(now);
       return;
     }
-    slot.start(plan_.requests->pick(random_), now);
+    slot.start(next_request(), now);
   }
 
   void halt(Clock::time_point) override {

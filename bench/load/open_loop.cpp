@@ -62,7 +62,7 @@ class OpenLoop final : public LoadRunner {
     while (!pending_.empty() && in_flight_ < max_in_flight_) {
       Exchange& slot = idle_slot();
       ++in_flight_;
-      slot.start(plan_.requests->pick(random_), pending_.front());
+      slot.start(next_request(), pending_.front());
       pending_.pop_front();
     }
   }

@@ -50,6 +50,8 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--method", o.method, "REQUEST_METHOD")->capture_default_str();
   app.add_option("--host", o.host, "HTTP_HOST and SERVER_NAME")->capture_default_str();
   app.add_option("--seed", o.seed, "seed for choosing requests")->capture_default_str();
+  app.add_flag("--in-order", o.in_order,
+               "send the requests in order (page 1, 2, ...), cycling, instead of at random");
 
   app.add_option("--server-pid", o.server_pids, "server master PID for CPU accounting (repeatable)")
       ->check(CLI::PositiveNumber);
@@ -107,6 +109,8 @@ void finalize_options(Options& o) {
   o.warmup = parse_duration(o.warmup_text);
   o.timeout = parse_duration(o.timeout_text);
   if (o.timeout.count() == 0) throw std::invalid_argument("--timeout must be > 0");
+  // Several threads would each walk the list from the start and send every request T times.
+  if (o.in_order && o.threads > 1) throw std::invalid_argument("--in-order needs --threads 1");
   for (const auto& header : o.headers) parse_header_option(header);  // throws when bad
 }
 

@@ -45,6 +45,9 @@ struct Options {
   std::string method = "GET";
   std::string host = "localhost";
   std::uint64_t seed = 1;
+  /// Send the requests in their order (page 1, 2, ..., then again from 1) instead of at random:
+  /// --zipf N --in-order -n N requests every page exactly once, e.g. to fill a cache.
+  bool in_order = false;
 
   // Backend CPU accounting.
   std::vector<int> server_pids;

@@ -77,6 +77,22 @@ std::optional<ProcStat> parse_proc_stat(std::string_view text) {
                   ticks(numbers[12]), ticks(numbers[13])};
 }
 
+std::optional<std::uint64_t> parse_voluntary_switches(std::string_view status_text) {
+  constexpr std::string_view key = "voluntary_ctxt_switches:";
+  std::size_t at = 0;
+  // "nonvoluntary_ctxt_switches:" contains the key too: only a match at a line start counts.
+  while ((at = status_text.find(key, at)) != std::string_view::npos) {
+    if (at == 0 || status_text[at - 1] == '\n') {
+      std::istringstream in{std::string(status_text.substr(at + key.size()))};
+      unsigned long long value = 0;
+      if (in >> value) return value;
+      return std::nullopt;
+    }
+    at += key.size();
+  }
+  return std::nullopt;
+}
+
 std::vector<pid_t> parse_pid_list(std::string_view text) {
   std::istringstream in{std::string(text)};
   std::vector<pid_t> pids;
@@ -93,6 +109,7 @@ TreeCpu sample_tree_cpu(const std::vector<pid_t>& roots, const std::string& proc
   std::vector<pid_t> todo(roots.begin(), roots.end());
   std::uint64_t ticks = 0;
   std::size_t processes = 0;
+  std::uint64_t switches = 0;
   while (!todo.empty()) {
     const pid_t pid = todo.back();
     todo.pop_back();
@@ -101,6 +118,9 @@ TreeCpu sample_tree_cpu(const std::vector<pid_t>& roots, const std::string& proc
     if (!stat) continue;
     ticks += stat->total();
     ++processes;
+    if (const auto status = read_file(proc_root + "/" + std::to_string(pid) + "/status")) {
+      switches += parse_voluntary_switches(*status).value_or(0);
+    }
     auto children = listed_children(proc_root, pid);
     if (!children) {
       if (!scanned) scanned = scan_parent_links(proc_root);
@@ -111,7 +131,8 @@ TreeCpu sample_tree_cpu(const std::vector<pid_t>& roots, const std::string& proc
     todo.insert(todo.end(), children->begin(), children->end());
   }
   static const long ticks_per_second = ::sysconf(_SC_CLK_TCK);
-  return TreeCpu{static_cast<double>(ticks) / static_cast<double>(ticks_per_second), processes};
+  return TreeCpu{static_cast<double>(ticks) / static_cast<double>(ticks_per_second), processes,
+                 switches};
 }
 
 std::vector<pid_t> read_pid_file(const std::string& path) {

@@ -32,12 +32,19 @@ struct ProcStat {
 /// Parses the contents of /proc/PID/stat (the command name may hold spaces and parentheses).
 std::optional<ProcStat> parse_proc_stat(std::string_view text);
 
+/// voluntary_ctxt_switches of the contents of /proc/PID/status: how often the process went to sleep
+/// waiting for something (each such sleep ends in one wake-up); nullopt when the line is missing.
+std::optional<std::uint64_t> parse_voluntary_switches(std::string_view status_text);
+
 /// Parses a whitespace-separated list of PIDs (/proc/PID/task/TID/children, a pid file).
 std::vector<pid_t> parse_pid_list(std::string_view text);
 
 struct TreeCpu {
   double seconds = 0;         ///< summed as described above
   std::size_t processes = 0;  ///< live processes found in the trees
+  /// Voluntary context switches (sleeps, so wake-ups) of those processes' main threads, from
+  /// /proc/PID/status. Unlike the CPU time, a reaped child's count is lost with it.
+  std::uint64_t voluntary_switches = 0;
 };
 
 /// Samples the trees under `roots`. Children are found through /proc/PID/task/*/children; on

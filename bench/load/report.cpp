@@ -56,6 +56,7 @@ nlohmann::ordered_json config_json(const Options& o) {
   c["method"] = o.method;
   c["host"] = o.host;
   c["seed"] = o.seed;
+  c["in_order"] = o.in_order;
   return c;
 }
 
@@ -75,6 +76,13 @@ void print_cpu(std::ostream& out, const Report& r, double rps_window) {
         << " process" << (cpu.server_processes == 1 ? "" : "es") << " = "
         << per_response_text(cpu.server_seconds, responses) << " ("
         << fixed(cpu.server_seconds / rps_window * 100, 0) << "% of a core)\n";
+    out << "server      " << cpu.server_voluntary_switches << " wake-ups (voluntary context switches)";
+    if (responses > 0) {
+      out << " = " << fixed(static_cast<double>(cpu.server_voluntary_switches) /
+                                static_cast<double>(responses), 2)
+          << "/response";
+    }
+    out << "\n";
   } else {
     out << "server CPU  not measured (give --server-pid or --server-pid-file)\n";
   }
@@ -210,7 +218,12 @@ nlohmann::ordered_json report_json(const Report& r) {
                        {"processes", cpu.server_processes},
                        {"seconds", cpu.server_seconds},
                        {"us_per_response", per_response_us(cpu.server_seconds, s.responses)},
-                       {"cores_used", cpu.server_seconds / window}};
+                       {"cores_used", cpu.server_seconds / window},
+                       {"voluntary_switches", cpu.server_voluntary_switches},
+                       {"wakeups_per_response",
+                        s.responses ? static_cast<double>(cpu.server_voluntary_switches) /
+                                          static_cast<double>(s.responses)
+                                    : 0.0}};
   } else {
     j["server_cpu"] = nullptr;
   }

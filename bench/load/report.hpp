@@ -34,6 +34,7 @@ struct CpuUse {
   std::vector<pid_t> server_pids;
   std::size_t server_processes = 0;  ///< found at the end of the window
   double server_seconds = 0;
+  std::uint64_t server_voluntary_switches = 0;  ///< the servers' sleeps (wake-ups) in the window
   double client_user_seconds = 0;
   double client_system_seconds = 0;
 };

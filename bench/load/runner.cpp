@@ -42,6 +42,13 @@ void LoadRunner::all_done(Clock::time_point at) {
   deadline_timer_.cancel();
 }
 
+const std::string& LoadRunner::next_request() {
+  if (!plan_.in_order) return plan_.requests->pick(random_);
+  const std::string& request = plan_.requests->request(cursor_);
+  cursor_ = (cursor_ + 1) % plan_.requests->size();
+  return request;
+}
+
 bool LoadRunner::measured(Clock::time_point origin) const noexcept {
   return origin >= plan_.measure_start && origin < plan_.deadline;
 }

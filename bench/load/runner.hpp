@@ -26,6 +26,7 @@ struct RunPlan {
   const Target* target = nullptr;
   const RequestSet* requests = nullptr;
   bool head_request = false;
+  bool in_order = false;  ///< --in-order: next_request() walks the set instead of sampling it
   std::chrono::nanoseconds timeout{std::chrono::seconds(5)};
   Clock::time_point start;                                ///< warmup begins
   Clock::time_point measure_start;                        ///< counting begins (start + warmup)
@@ -75,6 +76,8 @@ class LoadRunner {
   /// No more work will come: cancels the deadline timer so run() can return.
   void all_done(Clock::time_point at);
   bool measured(Clock::time_point origin) const noexcept;
+  /// The next request to send: sampled by weight, or with --in-order the next one in the set.
+  const std::string& next_request();
   std::unique_ptr<Exchange> make_exchange(Exchange::Done done);
 
   const RunPlan& plan_;
@@ -83,6 +86,7 @@ class LoadRunner {
   bool halted_ = false;
 
  private:
+  std::size_t cursor_ = 0;  ///< --in-order: index of the next request
   void halt_once(Clock::time_point at);
   void count_abandoned(Clock::time_point origin);
 

@@ -127,6 +127,7 @@ SessionOutcome run_session(const Options& o, const Target& target, const Request
   plan.target = &target;
   plan.requests = &requests;
   plan.head_request = o.method == "HEAD";
+  plan.in_order = o.in_order;
   plan.timeout = o.timeout;
   plan.start = Clock::now();
   plan.measure_start = plan.start + o.warmup;
@@ -163,6 +164,11 @@ SessionOutcome run_session(const Options& o, const Target& target, const Request
   report.cpu.server_pids = pids;
   report.cpu.server_processes = end.server.processes;
   report.cpu.server_seconds = std::max(0.0, end.server.seconds - start.server.seconds);
+  // A worker that exits in the window takes its count with it: clamp rather than wrap.
+  report.cpu.server_voluntary_switches =
+      end.server.voluntary_switches > start.server.voluntary_switches
+          ? end.server.voluntary_switches - start.server.voluntary_switches
+          : 0;
   report.cpu.client_user_seconds = end.own.user_seconds - start.own.user_seconds;
   report.cpu.client_system_seconds = end.own.system_seconds - start.own.system_seconds;
   report.machine = read_machine_info();

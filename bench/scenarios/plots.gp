@@ -1,6 +1,6 @@
-# Plots of scenario 6, from the .dat files report.py writes. Run by bench/run.sh as
+# Plots of scenarios 6, 9 and 10, from the .dat files report.py writes. Run by bench/run.sh as
 #   gnuplot -e "dir='OUT'" bench/scenarios/plots.gp
-# PNGs go to OUT/; a plot whose data is missing (scenario 6 not run) is skipped.
+# PNGs go to OUT/; a plot whose data is missing (its scenario not run) is skipped.
 if (!exists("dir")) dir = "."
 exists_file(f) = system("test -f '" . f . "' && echo 1 || echo 0") + 0
 
@@ -51,6 +51,73 @@ if (exists_file(f)) {
        f using 1:4 axes x1y2 with linespoints ls 3 title "pscgi CPU/req", \
        f using 1:5 axes x1y2 with linespoints ls 4 title "ideal CPU/req"
   unset logscale x
+  unset y2tics
+  unset y2label
+  set ytics mirror
+}
+
+# grid.dat: one block (gnuplot index) per worker count, its "# workers N" line naming it.
+f = dir . "/plots/grid.dat"
+if (exists_file(f)) {
+  workers = system("awk '/^# workers/ {printf \"%s \", $3}' '" . f . "'")
+  n = words(workers)
+  set xlabel "connections (closed loop)"
+  set logscale x 2
+  set yrange [0:*]
+  set output dir . "/concurrency-cpu.png"
+  set title "CPU per request against connections (cache hits; solid pscgi, dashed pscgi-ideal)"
+  set ylabel "backend CPU µs/request"
+  plot for [i=0:n-1] f index i using 1:4 with linespoints lt i+1 lw 2 pt 7 \
+         title sprintf("pscgi, %s workers", word(workers, i+1)), \
+       for [i=0:n-1] f index i using 1:5 with lines lt i+1 dt 2 notitle
+  set output dir . "/concurrency-wakeups.png"
+  set title "Server wake-ups per request against connections (solid pscgi, dashed pscgi-ideal)"
+  set ylabel "voluntary context switches per response"
+  plot for [i=0:n-1] f index i using 1:6 with linespoints lt i+1 lw 2 pt 7 \
+         title sprintf("pscgi, %s workers", word(workers, i+1)), \
+       for [i=0:n-1] f index i using 1:7 with lines lt i+1 dt 2 notitle
+  unset logscale x
+}
+
+f = dir . "/plots/cache-size.dat"
+if (exists_file(f)) {
+  set output dir . "/cache-size.png"
+  set title "A hit against the number of entries in the cache (1 worker, 1 KiB pages)"
+  set xlabel "entries in the cache"
+  set ylabel "backend CPU µs/request"
+  set y2label "requests/s"
+  set ytics nomirror
+  set y2tics
+  set logscale x 10
+  set yrange [0:*]
+  set y2range [0:*]
+  plot f using 1:3 with linespoints ls 1 title "pscgi CPU/req", \
+       f using 1:2 axes x1y2 with linespoints ls 2 title "pscgi req/s"
+  unset logscale x
+  unset y2tics
+  unset y2label
+  set ytics mirror
+}
+
+f = dir . "/plots/body-size.dat"
+if (exists_file(f)) {
+  set output dir . "/body-size.png"
+  set title "A hit against the page size (1 worker, 2 connections, direct SCGI)"
+  set xlabel "body KiB"
+  set ylabel "backend CPU µs/request (log scale)"
+  set y2label "requests/s (log scale)"
+  set ytics nomirror
+  set y2tics
+  set logscale x 2
+  set logscale y 10
+  set logscale y2 10
+  set yrange [*:*]
+  set y2range [*:*]
+  plot f using 1:4 with linespoints ls 1 title "pscgi CPU/req", \
+       f using 1:5 with linespoints ls 2 title "pscgi-ideal CPU/req", \
+       f using 1:2 axes x1y2 with linespoints ls 3 title "pscgi req/s", \
+       f using 1:3 axes x1y2 with linespoints ls 4 title "pscgi-ideal req/s"
+  unset logscale
   unset y2tics
   unset y2label
   set ytics mirror

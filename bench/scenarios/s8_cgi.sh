@@ -39,7 +39,7 @@ start_pscgi_cgi() {
   sed -e "s|@SOCKET@|$dir/pscgi.sock|" -e "s|@PIPELINE@|access_log, conditional, cache|" \
     -e "s|@WORKERS@|2|" -e "s|@MAX_REQUESTS@|0|" -e "s|@JITTER@|0|" -e "s|@ERROR_LOG@|$dir/error.log|" \
     -e "s|@ACCESS_LOG@|off|" -e "s|@CACHE_ENABLED@|$cache|" -e "s|@TTL@|60s|" -e "s|@MAX_ENTRIES@|~|" \
-    -e "s|@MAX_BYTES@|32MiB|" -e "s|^  type: demo$|  type: cgi\n  root: $dir/cgi-bin\n  timeout: 10s\n  set_env: [RENDERS=$dir/renders]|" \
+    -e "s|@MAX_BYTES@|32MiB|" -e "s|@MAX_OBJECT_BYTES@|1MiB|" -e "s|^  type: demo$|  type: cgi\n  root: $dir/cgi-bin\n  timeout: 10s\n  set_env: [RENDERS=$dir/renders]|" \
     "$TEMPLATES/pscgi.yaml.in" >"$dir/pscgi.yaml"
   grep -q '^  type: cgi$' "$dir/pscgi.yaml" || die "the pscgi template has no 'type: demo' line to replace"
   "$PSCGI" --check-config --config "$dir/pscgi.yaml" >/dev/null 2>"$dir/check.log" ||

@@ -73,6 +73,12 @@ TEST(OptionsTest, RejectsContradictions) {
   EXPECT_THROW(parse({"--connect", "u:1", "--concurrency", "0"}), CLI::ValidationError);
 }
 
+TEST(OptionsTest, InOrderIsOffByDefaultAndNeedsOneThread) {
+  EXPECT_FALSE(parse({"--connect", "u:1"}).in_order);
+  EXPECT_TRUE(parse({"--connect", "u:1", "--zipf", "10", "--in-order"}).in_order);
+  EXPECT_THROW(parse({"--connect", "u:1", "--in-order", "--threads", "2"}), std::invalid_argument);
+}
+
 TEST(TargetTest, ParsesAddresses) {
   const Address unix_socket = parse_address("unix:/run/pscgi.sock");
   EXPECT_TRUE(unix_socket.is_unix);

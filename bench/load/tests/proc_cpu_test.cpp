@@ -97,6 +97,29 @@ TEST_F(FakeProc, OverlappingAndMissingRootsAreCountedOnce) {
   EXPECT_EQ(sample_tree_cpu({999}, root_.string()).processes, 0u);
 }
 
+TEST(ProcCpuTest, ParsesVoluntarySwitchesNotTheInvoluntaryOnes) {
+  EXPECT_EQ(parse_voluntary_switches("Name:\tp\nnonvoluntary_ctxt_switches:\t7\n"), std::nullopt);
+  EXPECT_EQ(parse_voluntary_switches("Name:\tp\nvoluntary_ctxt_switches:\t42\n"
+                                     "nonvoluntary_ctxt_switches:\t7\n"),
+            42u);
+  EXPECT_EQ(parse_voluntary_switches("nonvoluntary_ctxt_switches:\t7\nvoluntary_ctxt_switches:\t3\n"),
+            3u);
+  EXPECT_EQ(parse_voluntary_switches("voluntary_ctxt_switches:\tmany\n"), std::nullopt);
+}
+
+TEST_F(FakeProc, SumsTheTreesWakeUpsFromStatusFiles) {
+  const auto write_status = [this](pid_t pid, int voluntary) {
+    std::ofstream(root_ / std::to_string(pid) / "status")
+        << "Name:\tp\nvoluntary_ctxt_switches:\t" << voluntary
+        << "\nnonvoluntary_ctxt_switches:\t1000\n";
+  };
+  write_status(100, 1);
+  write_status(101, 20);
+  write_status(102, 300);
+  write_status(200, 4000);  // not in the tree; 103 has no status file and counts 0
+  EXPECT_EQ(sample_tree_cpu({100}, root_.string()).voluntary_switches, 321u);
+}
+
 TEST(ProcCpuTest, SeesThisProcessBurnCpu) {
   const TreeCpu before = sample_tree_cpu({::getpid()});
   const OwnCpu own_before = own_cpu();

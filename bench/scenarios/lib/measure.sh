@@ -100,3 +100,20 @@ measure_wrk() {
     --tool wrk --load "$REC.wrk.json" --load-args "-t1 -c$WRK_CONNECTIONS -d${WRK_DURATION}s $uri" \
     "${extra[@]}" "${RECORD_OPTS[@]}"
 }
+
+# fill_cache SERVER PAGES TEMPLATE: requests each of PAGES URIs (TEMPLATE with {} the page number)
+# exactly once, in order (pscgi-load --in-order), so that every one is stored; not recorded.
+fill_cache() {
+  local srv=$1 pages=$2 template=$3
+  "$LOAD" --connect "unix:${SRV_SOCK[$srv]}" -c 4 -n "$pages" --warmup 0 --timeout 30s --quiet \
+    --zipf "$pages" --zipf-template "$template" --in-order >"${SRV_DIR[$srv]}/fill.txt" 2>&1 ||
+    die "filling the cache of $srv failed: $(cat "${SRV_DIR[$srv]}/fill.txt")"
+}
+
+# server_metrics SERVER FILE [FIELD]: saves the metrics JSON of SERVER (started with metrics=on)
+# to FILE; prints FIELD of it (a dotted path such as totals.cache.entries) when given.
+server_metrics() {
+  local srv=$1 file=$2 field=${3:-}
+  "$PY" "$TOOLS/scgi_metrics.py" "${SRV_SOCK[$srv]}" "$file" --path "$METRICS_PATH" \
+    ${field:+--field "$field"} || die "no metrics from $srv"
+}

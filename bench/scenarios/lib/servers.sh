@@ -37,14 +37,19 @@ new_server_dir() {
 
 # start_pscgi NAME [key=value ...]: pscgi with the demo app. Keys (defaults in brackets):
 # workers [2], max_requests [0], jitter [0], cache [true], ttl [60s], max_entries [~],
-# max_bytes [32MiB], pipeline ["access_log, conditional, cache"], access_log [off].
+# max_bytes [32MiB], max_object_bytes [1MiB], pipeline ["access_log, conditional, cache"],
+# access_log [off], metrics [off]. metrics=on adds a metrics: section (the JSON at METRICS_PATH.json,
+# for unix clients and 127.0.0.1) and puts the metrics stage before conditional in the pipeline.
+METRICS_PATH=/_pscgi/metrics
 start_pscgi() {
   local name=$1
   shift
   local -A s=([workers]=2 [max_requests]=0 [jitter]=0 [cache]=true [ttl]=60s [max_entries]='~'
-    [max_bytes]=32MiB [pipeline]='access_log, conditional, cache' [access_log]=off)
+    [max_bytes]=32MiB [max_object_bytes]=1MiB [pipeline]='access_log, conditional, cache'
+    [access_log]=off [metrics]=off)
   local kv
   for kv in "$@"; do s[${kv%%=*}]=${kv#*=}; done
+  [[ ${s[metrics]} == on && ${s[pipeline]} != *metrics* ]] && s[pipeline]=${s[pipeline]/conditional/metrics, conditional}
   new_server_dir "$name"
   local dir=${SRV_DIR[$name]}
   local access=${s[access_log]}
@@ -53,14 +58,18 @@ start_pscgi() {
     -e "s|@WORKERS@|${s[workers]}|" -e "s|@MAX_REQUESTS@|${s[max_requests]}|" \
     -e "s|@JITTER@|${s[jitter]}|" -e "s|@ERROR_LOG@|$dir/error.log|" -e "s|@ACCESS_LOG@|$access|" \
     -e "s|@CACHE_ENABLED@|${s[cache]}|" -e "s|@TTL@|${s[ttl]}|" -e "s|@MAX_ENTRIES@|${s[max_entries]}|" \
-    -e "s|@MAX_BYTES@|${s[max_bytes]}|" "$TEMPLATES/pscgi.yaml.in" >"$dir/pscgi.yaml"
+    -e "s|@MAX_BYTES@|${s[max_bytes]}|" -e "s|@MAX_OBJECT_BYTES@|${s[max_object_bytes]}|" \
+    "$TEMPLATES/pscgi.yaml.in" >"$dir/pscgi.yaml"
+  if [[ ${s[metrics]} == on ]]; then
+    printf 'metrics:\n  path: %s\n  allow: [127.0.0.1, unix]\n' "$METRICS_PATH" >>"$dir/pscgi.yaml"
+  fi
   "$PSCGI" --check-config --config "$dir/pscgi.yaml" >/dev/null 2>"$dir/check.log" ||
     die "pscgi refused the generated config $dir/pscgi.yaml: $(cat "$dir/check.log")"
   "$PSCGI" --config "$dir/pscgi.yaml" >"$dir/stdout.log" 2>&1 &
   SRV_PID[$name]=$!
   own_pid "$!"
   SRV_SOCK[$name]=$dir/pscgi.sock
-  SRV_SETTINGS[$name]="server=pscgi workers=${s[workers]} max_requests=${s[max_requests]} jitter=${s[jitter]} cache=${s[cache]} ttl=${s[ttl]} max_entries=${s[max_entries]} max_bytes=${s[max_bytes]} pipeline=[${s[pipeline]// /}] access_log=${s[access_log]}"
+  SRV_SETTINGS[$name]="server=pscgi workers=${s[workers]} max_requests=${s[max_requests]} jitter=${s[jitter]} cache=${s[cache]} ttl=${s[ttl]} max_entries=${s[max_entries]} max_bytes=${s[max_bytes]} max_object_bytes=${s[max_object_bytes]} pipeline=[${s[pipeline]// /}] access_log=${s[access_log]} metrics=${s[metrics]}"
   wait_scgi_ready "$name" /hello
 }
 

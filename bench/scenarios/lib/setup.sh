@@ -14,7 +14,7 @@ select_scenarios() {
   )} n
   local -A seen=()
   for n in ${list//,/ }; do
-    [[ $n =~ ^[1-8]$ ]] || die "--only: '$n' is not a scenario (1 to 8)"
+    [[ " ${ALL_SCENARIOS[*]} " == *" $n "* ]] || die "--only: '$n' is not a scenario (1 to ${ALL_SCENARIOS[-1]})"
     seen[$n]=1
   done
   local sorted=()

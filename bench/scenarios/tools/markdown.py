@@ -9,7 +9,20 @@ TITLES = {
     "6": "6. Scaling and the latency curve",
     "7": "7. Memory",
     "8": "8. A slow CGI script behind pscgi: cache off vs on",
+    "9": "9. Cache size: a hit with 100, 10 000 and 100 000 entries",
+    "10": "10. Body size: hits of 1 KiB to 1 MiB pages against pscgi-ideal",
 }
+
+# The PNGs plots.gp draws, by the scenario whose data they need.
+PLOTS = [
+    ("6", "workers.png", "throughput against workers (16 connections)"),
+    ("6", "connections.png", "throughput against connections (2 workers)"),
+    ("6", "concurrency-cpu.png", "CPU per request against connections, per worker count"),
+    ("6", "concurrency-wakeups.png", "wake-ups per request against connections, per worker count"),
+    ("6", "latency.png", "latency against offered rate"),
+    ("9", "cache-size.png", "CPU per hit against cache entries"),
+    ("10", "body-size.png", "CPU per hit against body size"),
+]
 
 
 def fmt(v, spec=".0f", none="–"):
@@ -102,6 +115,30 @@ def sweep_table(rows, group, label):
     return "\n".join(lines) + "\n"
 
 
+def grid_table(rows):
+    """Scenario 6's concurrency grid, a line per (workers, connections)."""
+    points = {}
+    for r in rows:
+        if r["group"].startswith("w") and "workers" in r["extra"]:
+            points.setdefault((int(r["extra"]["workers"]), r["x"]), {})[r["case"]] = r
+    head = ["workers", "connections", "pscgi req/s", "ideal req/s", "pscgi CPU µs/req", "ideal CPU µs/req",
+            "CPU × ideal", "pscgi wake-ups/req", "ideal wake-ups/req", "pscgi p99 µs", "ideal p99 µs",
+            "others' cores", "errors"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for (w, c) in sorted(points):
+        p, i = points[(w, c)].get("pscgi hit"), points[(w, c)].get("pscgi-ideal")
+        if not p or not i:
+            continue
+        lines.append("| " + " | ".join([
+            str(w), f"{c:g}", fmt(p["rps"]), fmt(i["rps"]), fmt(p["backend_cpu_us"], ".2f"),
+            fmt(i["backend_cpu_us"], ".2f"), ratio(p["cpu_ratio"]), fmt(p.get("wakeups_per_response"), ".2f"),
+            fmt(i.get("wakeups_per_response"), ".2f"), fmt(p["latency_us"]["p99"], ".1f"),
+            fmt(i["latency_us"]["p99"], ".1f"), f"{others(p)} / {others(i)}",
+            f"{p['errors'] + p['non_2xx']} / {i['errors'] + i['non_2xx']}",
+        ]) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def rate_table(rows, group, share_label):
     points = {}
     for r in rows:
@@ -134,19 +171,23 @@ def share(fraction, group):
 def memory_section(memory):
     if not memory:
         return ""
-    out = ["", "Per pscgi worker, after filling the cache (RSS from /proc/PID/status, PSS and private from "
-           "smaps_rollup; cache figures from the worker's own log line at exit):", "",
-           "| worker pid | RSS idle KiB | RSS full KiB | RSS growth KiB | PSS full KiB | private full KiB "
-           "| cache entries | cache bytes (its own count) | RSS growth ÷ cache bytes | growth per entry |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
-    for w in memory["pscgi"]:
-        growth = w.get("rss_growth_bytes")
-        out.append("| " + " | ".join([
-            str(w["pid"]), fmt(w["rss_idle_kib"]), fmt(w["rss_filled_kib"]),
-            fmt(growth / 1024 if growth is not None else None), fmt(w["pss_filled_kib"]),
-            fmt(w["private_filled_kib"]), fmt(w["cache_entries"]), fmt(w["cache_bytes"]),
-            fmt(w.get("rss_growth_per_cache_byte"), ".3f"), fmt(w.get("rss_growth_per_entry_bytes"), ".0f"),
-        ]) + " |")
+    out = ["", "Per pscgi worker, idle and then with its cache (RSS from /proc/PID/status, PSS and private "
+           "from smaps_rollup; the cache's entries, bytes and evictions, and the RSS the worker last read "
+           "itself, from the metrics JSON: pscgi_worker_cache_bytes, pscgi_worker_rss_bytes):", "",
+           "| case | worker pid | RSS idle KiB | RSS with cache KiB | scoreboard RSS KiB | RSS growth KiB "
+           "| PSS KiB | private KiB | cache entries | cache bytes (its own count) | max_bytes | evictions "
+           "| RSS growth ÷ cache bytes | growth per entry |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for case in memory.get("cases", []):
+        for w in case["workers"]:
+            growth = w.get("rss_growth_bytes")
+            out.append("| " + " | ".join([
+                case["label"], str(w["pid"]), fmt(w["rss_idle_kib"]), fmt(w["rss_filled_kib"]),
+                fmt(w.get("scoreboard_rss_filled_kib")), fmt(growth / 1024 if growth is not None else None),
+                fmt(w["pss_filled_kib"]), fmt(w["private_filled_kib"]), fmt(w["cache_entries"]),
+                fmt(w["cache_bytes"]), fmt(w["max_bytes"]), fmt(w.get("cache_evictions")),
+                fmt(w.get("rss_growth_per_cache_byte"), ".3f"), fmt(w.get("rss_growth_per_entry_bytes"), ".0f"),
+            ]) + " |")
     for key, label in (("ideal_idle", "pscgi-ideal"), ("uwsgi_idle", "uWSGI (python3 app)")):
         workers = memory.get(key) or []
         if workers:
@@ -195,9 +236,10 @@ def render(report, has_plots):
         out += [f"## {TITLES.get(scenario, scenario)}", ""]
         mine = [r for r in rows if r["scenario"] == scenario]
         if scenario == "6":
-            for group, label in (("workers", "workers (16 connections)"), ("connections", "connections (2 workers)")):
-                if any(r["group"] == group for r in mine):
-                    out += [f"Throughput against {label}:", "", sweep_table(mine, group, label.split()[0])]
+            if any(r["group"].startswith("w") for r in mine):
+                out += ["Closed loop, every worker count against every connection count (one run per point; "
+                        "wake-ups: the server's voluntary context switches per response):", "",
+                        grid_table(mine)]
             if any(r["group"] == "rate" for r in mine):
                 out += ["Open loop (pscgi-load --rate, two client threads), 2 workers; latency from each "
                         "request's scheduled time; offered rates are fractions of the closed-loop "
@@ -205,6 +247,9 @@ def render(report, has_plots):
             if any(r["group"] == "rate80" for r in mine):
                 out += ["At 80% of the open-loop saturation (medians of the interleaved repetitions):", "",
                         rate_table(mine, "rate80", "of saturation")]
+        elif scenario == "10":
+            out += ["One worker each, 2 connections; CPU × ideal is the median of the interleaved ratios:",
+                    "", sweep_table(mine, "body", "body KiB")]
         else:
             for group in dict.fromkeys(r["group"] for r in mine):
                 out += [load_table([r for r in mine if r["group"] == group])]
@@ -214,8 +259,10 @@ def render(report, has_plots):
             if n["scenario"] == scenario:
                 out.append(f"- {n['text']}")
         out.append("")
-    if has_plots:
-        out += ["## Plots", "", "![throughput against workers](workers.png)", "",
-                "![throughput against connections](connections.png)", "",
-                "![latency against offered rate](latency.png)", ""]
+    ran = {r["scenario"] for r in rows}
+    pictures = [(png, text) for scenario, png, text in PLOTS if scenario in ran]
+    if has_plots and pictures:
+        out += ["## Plots", ""]
+        for png, text in pictures:
+            out += [f"![{text}]({png})", ""]
     return "\n".join(out)

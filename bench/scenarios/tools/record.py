@@ -37,6 +37,7 @@ def from_pscgi_load(load):
         "latency_us": load["latency_us"],
         "backend_cpu_us": cpu.get("us_per_response"),
         "backend_cpu_cores": cpu.get("cores_used"),
+        "wakeups_per_response": cpu.get("wakeups_per_response"),
         "client_cpu_us": client.get("us_per_response"),
         "client_cpu_cores": client.get("cores_used"),
         "unsent": load.get("unsent", 0),

@@ -20,8 +20,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import markdown  # noqa: E402  (bench/scenarios/tools/markdown.py)
 import targets  # noqa: E402
 
-MEDIAN_FIELDS = ["rps", "backend_cpu_us", "backend_cpu_cores", "nginx_cpu_us", "client_cpu_us",
-                 "client_cpu_cores"]
+MEDIAN_FIELDS = ["rps", "backend_cpu_us", "backend_cpu_cores", "wakeups_per_response", "nginx_cpu_us",
+                 "client_cpu_us", "client_cpu_cores"]
 LATENCY_FIELDS = ["p50", "p90", "p99", "p99_9", "max", "mean"]
 SUM_FIELDS = ["responses", "errors", "non_2xx", "unsent", "abandoned"]
 
@@ -106,23 +106,71 @@ def row_key_of(row):
     return (row["scenario"], row["group"], row["case"], row["x"])
 
 
+def grid_points(rows):
+    """Scenario 6's concurrency grid: {workers: {connections: {case: row}}}."""
+    grid = {}
+    for r in rows:
+        if r["scenario"] == "6" and r["group"].startswith("w") and "workers" in r["extra"]:
+            grid.setdefault(int(r["extra"]["workers"]), {}).setdefault(r["x"], {})[r["case"]] = r
+    return grid
+
+
+def write_pairs(path, header, points):
+    """One line per x: pscgi's and the ideal's req/s and CPU per request (the .dat of a sweep)."""
+    with open(path, "w") as f:
+        f.write(f"# {header}  pscgi_rps  ideal_rps  pscgi_cpu_us  ideal_cpu_us\n")
+        for x in sorted(points):
+            p, i = points[x].get("pscgi hit"), points[x].get("pscgi-ideal")
+            f.write(f"{x:g} {value(p, 'rps')} {value(i, 'rps')} {value(p, 'backend_cpu_us')} "
+                    f"{value(i, 'backend_cpu_us')}\n")
+
+
+def write_grid(plots, grid):
+    """grid.dat: a block per worker count (gnuplot's index), a line per connection count."""
+    with open(os.path.join(plots, "grid.dat"), "w") as f:
+        for w in sorted(grid):
+            f.write(f"# workers {w}\n# connections pscgi_rps ideal_rps pscgi_cpu_us ideal_cpu_us "
+                    "pscgi_wakeups ideal_wakeups\n")
+            for c in sorted(grid[w]):
+                p, i = grid[w][c].get("pscgi hit"), grid[w][c].get("pscgi-ideal")
+                f.write(f"{c:g} {value(p, 'rps')} {value(i, 'rps')} {value(p, 'backend_cpu_us')} "
+                        f"{value(i, 'backend_cpu_us')} {value(p, 'wakeups_per_response')} "
+                        f"{value(i, 'wakeups_per_response')}\n")
+            f.write("\n\n")
+
+
 def write_plot_data(out, rows):
     plots = os.path.join(out, "plots")
     written = False
-    for group, fname in (("workers", "workers.dat"), ("connections", "connections.dat")):
-        series = {}
-        for r in rows:
-            if r["scenario"] == "6" and r["group"] == group:
-                series.setdefault(r["x"], {})[r["case"]] = r
-        if not series:
-            continue
+    grid = grid_points(rows)
+    if grid:
         os.makedirs(plots, exist_ok=True)
-        with open(os.path.join(plots, fname), "w") as f:
-            f.write(f"# {group}  pscgi_rps  ideal_rps  pscgi_cpu_us  ideal_cpu_us\n")
-            for x in sorted(series):
-                p, i = series[x].get("pscgi hit"), series[x].get("pscgi-ideal")
-                f.write(f"{x:g} {value(p, 'rps')} {value(i, 'rps')} {value(p, 'backend_cpu_us')} "
-                        f"{value(i, 'backend_cpu_us')}\n")
+        write_grid(plots, grid)
+        # The grid's row at 16 connections and its column at 2 workers: the two older sweeps.
+        by_workers = {float(w): grid[w][16.0] for w in grid if 16.0 in grid[w]}
+        if by_workers:
+            write_pairs(os.path.join(plots, "workers.dat"), "workers", by_workers)
+        if 2 in grid:
+            write_pairs(os.path.join(plots, "connections.dat"), "connections", grid[2])
+        written = True
+    body = {}
+    for r in rows:
+        if r["scenario"] == "10" and r["group"] == "body":
+            body.setdefault(r["x"], {})[r["case"]] = r
+    if body:
+        os.makedirs(plots, exist_ok=True)
+        write_pairs(os.path.join(plots, "body-size.dat"), "body_kib", body)
+        written = True
+    sizes = sorted((r for r in rows if r["scenario"] == "9" and r["group"] == "size"),
+                   key=lambda r: int(r["extra"]["entries"]))
+    if sizes:
+        os.makedirs(plots, exist_ok=True)
+        with open(os.path.join(plots, "cache-size.dat"), "w") as f:
+            f.write("# entries  rps  cpu_us  cpu_ratio_to_smallest  p99_us\n")
+            for r in sizes:
+                ratio = 1.0 if r["baseline"] else r["cpu_ratio"]
+                f.write(f"{r['extra']['entries']} {value(r, 'rps')} {value(r, 'backend_cpu_us')} "
+                        f"{'NaN' if ratio is None else f'{ratio:.4f}'} {r['latency_us']['p99']:.1f}\n")
         written = True
     sweep = sorted((r for r in rows if r["scenario"] == "6" and r["group"] == "rate"), key=lambda r: r["x"])
     if sweep:
