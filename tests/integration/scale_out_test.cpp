@@ -50,7 +50,9 @@ std::string shipped_site_on(int nginx_port, int port_a, int port_b) {
 // answered. No cache: every request reaches a worker.
 std::string instance_config(int port, const std::string& name) {
   return "listen: 127.0.0.1:" + std::to_string(port) + "\n" +
-         "workers: { count: " + std::to_string(kWorkers) + ", graceful_timeout: 10s }\n" +
+         // No recycling: a worker the master is retiring when the test kills it leaves with reason
+         // max_requests, not crash, and the test counts the crashes it caused.
+         "workers: { count: " + std::to_string(kWorkers) + ", max_requests: 0, graceful_timeout: 10s }\n" +
          "log: { level: info, error_log: stderr, access_log: off }\n"
          "pipeline: [access_log]\n"
          "app: { type: demo, greeting: \"" + name + "\" }\n";
