@@ -1,16 +1,11 @@
 #include <pscgi/query.hpp>
 
+#include "protocol/http_fields.hpp"
+
 #include <algorithm>
 
 namespace pscgi {
 namespace {
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::string decode(std::string_view text, bool plus_is_space) {
   std::string out;
@@ -22,8 +17,8 @@ std::string decode(std::string_view text, bool plus_is_space) {
       continue;
     }
     if (c == '%' && i + 2 < text.size()) {
-      const int high = hex_value(text[i + 1]);
-      const int low = hex_value(text[i + 2]);
+      const int high = protocol::hex_digit_value(text[i + 1]);
+      const int low = protocol::hex_digit_value(text[i + 2]);
       if (high >= 0 && low >= 0) {
         out.push_back(static_cast<char>(high * 16 + low));
         i += 2;

@@ -1,5 +1,7 @@
 #include "status/scgi_client.hpp"
 
+#include "protocol/http_fields.hpp"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -114,12 +116,6 @@ std::string read_all(int fd, const config::ListenAddress& address) {
   }
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 }  // namespace
 
 config::ListenAddress address_to_ask(const config::Config& config) {
@@ -164,7 +160,7 @@ ScgiAnswer parse_scgi_answer(std::string_view wire) {
     head.remove_prefix(line_end + 2);
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) throw StatusError(Kind::bad_answer, "the answer has a header line without ':'");
-    answer.headers.emplace_back(std::string(line.substr(0, colon)), std::string(trim(line.substr(colon + 1))));
+    answer.headers.emplace_back(std::string(line.substr(0, colon)), std::string(protocol::trim_ows(line.substr(colon + 1))));
   }
   if (answer.headers.empty() || answer.headers.front().first != "Status") {
     throw StatusError(Kind::bad_answer, "the answer does not start with a Status line");

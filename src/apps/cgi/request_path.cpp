@@ -1,16 +1,11 @@
 #include "apps/cgi/request_path.hpp"
 
+#include "protocol/http_fields.hpp"
+
 #include <fmt/format.h>
 
 namespace pscgi::apps::cgi {
 namespace {
-
-int hex_digit(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 DecodedPath refused(int status, std::string problem) {
   DecodedPath result;
@@ -33,8 +28,8 @@ SegmentResult decode_segment(std::string_view raw) {
     char c = raw[i];
     if (c == '%') {
       if (i + 2 >= raw.size()) return {{}, 400, "a broken percent escape"};
-      const int high = hex_digit(raw[i + 1]);
-      const int low = hex_digit(raw[i + 2]);
+      const int high = protocol::hex_digit_value(raw[i + 1]);
+      const int low = protocol::hex_digit_value(raw[i + 2]);
       if (high < 0 || low < 0) return {{}, 400, "a broken percent escape"};
       c = static_cast<char>(high * 16 + low);
       i += 2;

@@ -1,16 +1,11 @@
 #include "apps/pages/request_path.hpp"
 
+#include "protocol/http_fields.hpp"
+
 #include <fmt/format.h>
 
 namespace pscgi::apps::pages {
 namespace {
-
-int hex_digit(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Decodes one name (the bytes between two raw slashes). A decoded '/' or '\\' would join two names
 // into one that the file system splits again, so it is refused here rather than decoded.
@@ -20,8 +15,8 @@ std::variant<std::string, PathRefusal> decode_name(std::string_view raw) {
   for (std::size_t i = 0; i < raw.size(); ++i) {
     char c = raw[i];
     if (c == '%') {
-      const int high = i + 2 < raw.size() ? hex_digit(raw[i + 1]) : -1;
-      const int low = i + 2 < raw.size() ? hex_digit(raw[i + 2]) : -1;
+      const int high = i + 2 < raw.size() ? protocol::hex_digit_value(raw[i + 1]) : -1;
+      const int low = i + 2 < raw.size() ? protocol::hex_digit_value(raw[i + 2]) : -1;
       if (high < 0 || low < 0) return PathRefusal{400, "a bad percent escape"};
       c = static_cast<char>(high * 16 + low);
       i += 2;
