@@ -11,7 +11,7 @@ SCENARIOS_DIR=$ROOT/bench/scenarios
 TOOLS=$SCENARIOS_DIR/tools
 TEMPLATES=$SCENARIOS_DIR/templates
 BUILD_DIR=$ROOT/build-bench
-ALL_SCENARIOS=(1 2 3 4 5 6 7 8 9 10)
+ALL_SCENARIOS=(1 2 3 4 5 6 7 8 9 10 11)
 # The report's helpers import each other: leave no __pycache__ in the source tree.
 export PYTHONDONTWRITEBYTECODE=1
 
@@ -20,7 +20,7 @@ usage() {
 Usage: bench/run.sh [options]
 
   --quick          short runs (about 1 s each, one repetition): a smoke test, a few minutes in all
-  --only LIST      run only these scenarios, e.g. --only 1 or --only 2,5 (default: all, 1-10)
+  --only LIST      run only these scenarios, e.g. --only 1 or --only 2,5 (default: all, 1-11)
   --out DIR        where results go (default: bench/results/<timestamp>/)
   --reps N         repetitions of each interleaved A/B measurement (default 3; 1 with --quick)
   --no-build       use the binaries already in build-bench/
@@ -31,7 +31,8 @@ Usage: bench/run.sh [options]
 Scenarios: 1 direct hits vs ideal, 2 misses and the cache's speed-up, 3 through nginx, 4 uWSGI,
 5 worker recycling, 6 scaling (workers x connections, wake-ups) and the latency curve, 7 memory
 (idle, a filled cache, a cache full to max_bytes), 8 a slow CGI script, cache off vs on, 9 cache
-size (100 / 10 000 / 100 000 entries), 10 body size (1 KiB to 1 MiB) against pscgi-ideal.
+size (100 / 10 000 / 100 000 entries), 10 body size (1 KiB to 1 MiB) against pscgi-ideal,
+11 the surge: Zipf over 1 000 slow pages through nginx (pscgi's cache, uWSGI's, nginx's microcache).
 EOF
 }
 

@@ -10,6 +10,7 @@ declare -A SRV_SOCK=()     # name -> unix socket path
 declare -A SRV_PORT=()     # name -> TCP port (nginx servers)
 declare -A SRV_SETTINGS=() # name -> "key=value ..." describing how it was started
 declare -A SRV_DIR=()      # name -> its directory
+declare -A SRV_METRICS=()  # name -> "on" for a pscgi started with metrics=on
 
 # Waits until the SCGI server $1 answers $2 (default /) with a 2xx; dies with its log if it never
 # does within 15 s.
@@ -69,6 +70,7 @@ start_pscgi() {
   SRV_PID[$name]=$!
   own_pid "$!"
   SRV_SOCK[$name]=$dir/pscgi.sock
+  SRV_METRICS[$name]=${s[metrics]}
   SRV_SETTINGS[$name]="server=pscgi workers=${s[workers]} max_requests=${s[max_requests]} jitter=${s[jitter]} cache=${s[cache]} ttl=${s[ttl]} max_entries=${s[max_entries]} max_bytes=${s[max_bytes]} max_object_bytes=${s[max_object_bytes]} pipeline=[${s[pipeline]// /}] access_log=${s[access_log]} metrics=${s[metrics]}"
   wait_scgi_ready "$name" /hello
 }
@@ -93,23 +95,29 @@ start_ideal() {
 # uwsgi_app.py, which answers every request with the page in PAGE_FILE (a complete CGI response).
 # With CACHE=1, uWSGI's cache router answers repeated URIs from its cache2 store, and the app counts
 # its renders in $dir/renders (one byte each) so the run can show the cache really hits.
+# The caller may set, for this call only: UWSGI_BURN_MS (CPU each render burns, like /work?ms=N;
+# default 0), UWSGI_EXPIRES (the cache router's lifetime in seconds, default 300) and UWSGI_ITEMS
+# (its slots, default 1000).
 start_uwsgi() {
   local name=$1 processes=$2 page=$3 cache=$4
+  local burn_ms=${UWSGI_BURN_MS:-0} expires=${UWSGI_EXPIRES:-300} items=${UWSGI_ITEMS:-1000}
   new_server_dir "$name"
   local dir=${SRV_DIR[$name]} cache_lines="" count_file=""
   if ((cache)); then
-    cache_lines=$(sed -e "s|@ITEMS@|1000|" "$TEMPLATES/uwsgi-cache.ini.in")
+    cache_lines=$(sed -e "s|@ITEMS@|$items|" -e "s|@EXPIRES@|$expires|" "$TEMPLATES/uwsgi-cache.ini.in")
     count_file=$dir/renders
     : >"$count_file"
   fi
   awk -v cache="$cache_lines" '{ if ($0 == "@CACHE@") print cache; else print }' "$TEMPLATES/uwsgi.ini.in" |
     sed -e "s|@SOCKET@|$dir/uwsgi.sock|" -e "s|@PROCESSES@|$processes|" -e "s|@APP@|$TOOLS/uwsgi_app.py|" \
-      -e "s|@PAGE@|$page|" -e "s|@COUNT_FILE@|$count_file|" -e "s|@PID_FILE@|$dir/uwsgi.pid|" >"$dir/uwsgi.ini"
+      -e "s|@PAGE@|$page|" -e "s|@COUNT_FILE@|$count_file|" -e "s|@PID_FILE@|$dir/uwsgi.pid|" \
+      -e "s|@BURN_MS@|$burn_ms|" >"$dir/uwsgi.ini"
   uwsgi --ini "$dir/uwsgi.ini" >"$dir/uwsgi.log" 2>&1 &
   SRV_PID[$name]=$!
   own_pid "$!"
   SRV_SOCK[$name]=$dir/uwsgi.sock
-  SRV_SETTINGS[$name]="server=uwsgi processes=$processes master=1 cache_router=$cache"
+  SRV_SETTINGS[$name]="server=uwsgi processes=$processes master=1 cache_router=$cache burn_ms=$burn_ms"
+  ((cache)) && SRV_SETTINGS[$name]+=" cache_expires=${expires}s"
   wait_scgi_ready "$name" /
   # The probe was a render: start counting from zero.
   [[ -n $count_file ]] && : >"$count_file"
@@ -117,8 +125,10 @@ start_uwsgi() {
 }
 
 # start_nginx NAME SITE...: one nginx (master + 1 worker) with a server block on its own 127.0.0.1
-# port per SITE. A SITE is "static:FILE" (FILE served for every URI: the ceiling) or the name of an
-# SCGI server started above (scgi_pass to its socket). SRV_PORT["NAME/SITE"] is the port of each.
+# port per SITE. A SITE is "static:FILE" (FILE served for every URI: the ceiling), the name of an
+# SCGI server started above (scgi_pass to its socket), or "microcache:SERVER": scgi_pass to SERVER
+# behind nginx's own scgi_cache, a 1 s microcache (microcache_block). SRV_PORT["NAME/SITE"] is the
+# port of each.
 start_nginx() {
   local name=$1
   shift
@@ -136,6 +146,8 @@ start_nginx() {
       cp "${site#static:}" "$dir/www/page.html"
       chmod 644 "$dir/www/page.html"
       servers+="  server { listen 127.0.0.1:$port; location / { root $dir/www; default_type text/html; rewrite ^ /page.html break; } }"$'\n'
+    elif [[ $site == microcache:* ]]; then
+      servers+=$(microcache_block "$dir" "$port" "${SRV_SOCK[${site#microcache:}]}")$'\n'
     else
       servers+="  server { listen 127.0.0.1:$port; location / { include /etc/nginx/scgi_params; scgi_pass unix:${SRV_SOCK[$site]}; } }"$'\n'
     fi
@@ -155,6 +167,20 @@ start_nginx() {
     done
     ((i < 300)) || die "nginx site $site on port $port never answered: $(tail -n 5 "$dir/nginx-error.log")"
   done
+}
+
+# The server block of a "microcache:" site, as an operator would write it for a surge: nginx
+# keeps every 200 for 1 s (scgi_cache_valid; pscgi's /work pages name no lifetime of their own),
+# keyed by host and URI; one request per key goes to the backend while the others wait for it
+# (scgi_cache_lock) or take the entry being refreshed (use_stale updating).
+# shellcheck disable=SC2016 # $host, $request_uri and $upstream_cache_status are nginx variables
+microcache_block() {
+  local dir=$1 port=$2 socket=$3
+  printf '  scgi_cache_path %s levels=1:2 keys_zone=micro%s:10m max_size=256m inactive=10s use_temp_path=off;\n' \
+    "$dir/microcache-$port" "$port"
+  printf '  server { listen 127.0.0.1:%s; location / { include /etc/nginx/scgi_params; scgi_pass unix:%s;' "$port" "$socket"
+  printf ' scgi_cache micro%s; scgi_cache_key $host$request_uri; scgi_cache_valid 200 1s;' "$port"
+  printf ' scgi_cache_lock on; scgi_cache_use_stale updating; add_header X-Microcache $upstream_cache_status; } }'
 }
 
 # Stops a server by name (gracefully: TERM) and forgets it.

@@ -11,6 +11,7 @@ TITLES = {
     "8": "8. A slow CGI script behind pscgi: cache off vs on",
     "9": "9. Cache size: a hit with 100, 10 000 and 100 000 entries",
     "10": "10. Body size: hits of 1 KiB to 1 MiB pages against pscgi-ideal",
+    "11": "11. The surge: Zipf over 1 000 pages of /work?ms=2 through nginx, four caches",
 }
 
 # The PNGs plots.gp draws, by the scenario whose data they need.
@@ -50,10 +51,14 @@ def settings_text(row):
         text = f"uWSGI processes={s['processes']}+master cache_router={'on' if s['cache_router'] == '1' else 'off'}"
     else:
         text = "nginx static file"
+    if s.get("nginx_microcache"):
+        text = f"nginx scgi_cache {s['nginx_microcache']} in front of " + text
     if "app_renders" in row:
         text += f"; app renders: {row['app_renders']}"
     load = (f"wrk -t1 -c{s['wrk_connections']} {s['uri']}" if row["tool"] == "wrk"
             else f"pscgi-load {row['load_args']}")
+    if s.get("wrk_script"):
+        load += f" -s {s['wrk_script']}"
     return (text + "; " + load).replace("|", "\\|")
 
 
@@ -77,10 +82,18 @@ def errors_text(row):
     return text
 
 
+def app_share(row):
+    """The share of the row's responses that the app rendered (the rest came from a cache)."""
+    renders, responses = row.get("app_renders"), row.get("responses")
+    return "–" if renders is None or not responses else f"{100 * renders / responses:.1f}%"
+
+
 def load_table(rows):
     with_nginx = any(r.get("nginx_cpu_us") is not None for r in rows)
+    with_renders = any("app_renders" in r for r in rows)
     head = ["case", "req/s", "p50 µs", "p99 µs", "backend CPU µs/req"]
     head += ["nginx CPU µs/req"] if with_nginx else ["client cores"]
+    head += ["reached the app"] if with_renders else []
     head += ["CPU × base", "req/s × base", "others' cores", "errors", "settings"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
@@ -89,6 +102,7 @@ def load_table(rows):
         cells = [case, fmt(r["rps"]), fmt(lat["p50"], ".1f"), fmt(lat["p99"], ".1f"),
                  fmt(r["backend_cpu_us"], ".2f")]
         cells += [fmt(r.get("nginx_cpu_us"), ".2f")] if with_nginx else [fmt(r.get("client_cpu_cores"), ".2f")]
+        cells += [app_share(r)] if with_renders else []
         cells += [ratio(r["cpu_ratio"]), ratio(r["rps_ratio"]), others(r), errors_text(r), settings_text(r)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

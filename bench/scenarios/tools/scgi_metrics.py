@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Asks a pscgi server with a metrics: section for its metrics JSON (PATH.json, over its unix
-socket, as scgi_get.py would) and writes the body to OUT; with --field, also prints one figure of
-it (a dotted path into the JSON, e.g. totals.cache.entries).
+socket, as scgi_get.py would) and writes the body to OUT; with --field, also prints figures of
+it, one per line in the order given (a dotted path into the JSON, e.g. totals.cache.entries).
 
-    scgi_metrics.py SOCKET OUT [--path /_pscgi/metrics] [--field totals.cache.entries]
+    scgi_metrics.py SOCKET OUT [--path /_pscgi/metrics] [--field totals.cache.entries ...]
 
 Exits 1 when the server does not answer 200 with JSON (no metrics: section, or the pipeline lacks
 the metrics stage).
@@ -29,7 +29,7 @@ def main():
     p.add_argument("socket")
     p.add_argument("out")
     p.add_argument("--path", default="/_pscgi/metrics")
-    p.add_argument("--field")
+    p.add_argument("--field", action="append", default=[])
     a = p.parse_args()
     try:
         response = scgi_get.fetch(a.socket, a.path + ".json", 5.0)
@@ -43,8 +43,8 @@ def main():
     document = json.loads(body)
     with open(a.out, "w") as f:
         json.dump(document, f, indent=1)
-    if a.field:
-        print(field(document, a.field))
+    for dotted in a.field:
+        print(field(document, dotted))
     return 0
 
 
