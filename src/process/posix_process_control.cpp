@@ -73,7 +73,7 @@ void PosixProcessControl::run_child(const WorkerSpec& spec, Generation& generati
   int status = 1;
   try {
     Worker worker({generation.config, generation.listeners, generation.pipeline, master_pipe_read_end, spec,
-                   scoreboard_.writer(spec.slot)});
+                   scoreboard_.writer(spec.slot), ::getppid()});
     try {
       generation.pipeline.on_worker_start({::getpid(), spec.slot});
     } catch (const std::exception& e) {

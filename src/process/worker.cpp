@@ -49,6 +49,7 @@ Worker::Worker(const WorkerSetup& setup)
       listeners_(setup.listeners),
       pipeline_(setup.pipeline),
       master_pipe_fd_(setup.master_pipe_fd),
+      master_pid_(setup.master_pid),
       slot_(setup.spec.slot),
       generation_(setup.spec.generation),
       signal_fd_(open_signal_fd()),
@@ -132,11 +133,21 @@ void Worker::become_due(ExitReason reason, std::uint64_t rss) {
   lifetime_wake_ = Clock::time_point::max();
   if (stopping_) return;
   scoreboard_.mark_due(reason);
+  tell_master_due();
   set_process_title(title(" due"));
   const std::string rss_detail =
       reason == ExitReason::max_rss ? fmt::format(", RSS {} bytes over {}", rss, limits_.max_rss()) : std::string();
   spdlog::info("worker {} (gen {}) is due ({}) after {} requests{}; serving until the master replaces it", slot_,
                generation_, exit_reason_name(reason), answered_, rss_detail);
+}
+
+// The master would otherwise notice at its next look at the scoreboard, up to 100 ms later, and a
+// busy worker keeps serving meanwhile: bench scenario 5 measured 2 771 requests per worker at
+// max_requests 1000 (20 000 req/s per worker). SIGCHLD is the signal the master already waits for
+// and acts on by looking at every worker; a spurious one costs it one turn. Only the master that
+// forked this worker is told: if it died, the parent is now someone else.
+void Worker::tell_master_due() const noexcept {
+  if (master_pid_ > 0 && ::getppid() == master_pid_) ::kill(master_pid_, SIGCHLD);
 }
 
 std::string Worker::title(std::string_view state) const {

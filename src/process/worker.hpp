@@ -17,6 +17,7 @@
 #include <pscgi/pipeline.hpp>
 
 #include <boost/asio/io_context.hpp>
+#include <sys/types.h>
 #include <boost/asio/posix/stream_descriptor.hpp>
 
 #include <cstdint>
@@ -35,6 +36,7 @@ struct WorkerSetup {
   int master_pipe_fd;  ///< read end; EOF means the master died
   WorkerSpec spec;     ///< slot, generation, request budget and lifetime drawn by the master
   SlotWriter scoreboard_slot;  ///< this worker's own slot
+  pid_t master_pid;            ///< told (SIGCHLD) the moment this worker becomes due; 0: nobody to tell
 };
 
 class Worker {
@@ -65,6 +67,7 @@ class Worker {
   void on_connection_end(Progress end);
   void publish_activity() noexcept;
   void become_ready();
+  void tell_master_due() const noexcept;
   void check_limits(Clock::time_point now);
   void judge_limits(Clock::time_point now, std::uint64_t rss);
   /// `rss`: what was read, for the log line of max_rss.
@@ -88,6 +91,7 @@ class Worker {
   std::vector<int> listen_fds_;  ///< this process's copies; -1 once closed at a graceful stop
   Pipeline& pipeline_;
   int master_pipe_fd_;
+  pid_t master_pid_;
   int slot_;
   std::uint32_t generation_;
   int signal_fd_ = -1;

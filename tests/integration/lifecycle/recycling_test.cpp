@@ -90,12 +90,16 @@ TEST(RecyclingTest, MaxRequestsUnderLoadThroughNginxKeepsCapacityAndRecyclesOneA
   const WorkersSeen start = wait_for_workers(server.pid(), exactly_serving(4), 15s);
   ASSERT_TRUE(start.ok) << describe(start.last) << "\n" << server.log();
 
-  // The load lasts until eight workers have been recycled under it (each a full handover), with
-  // a cap on the requests so that a master that never recycles still ends the test.
+  // The load lasts until eight workers have been recycled under it (each a full handover) and the
+  // sampler has looked at the pool 40 times (a due worker tells the master at once, so eight
+  // handovers may take less than the sampler's 20 ms steps ten times over), with a cap on the
+  // requests so that a master that never recycles still ends the test.
   constexpr int recycled = 8;
   DisciplineSampler sampler(server.pid(), 4, 1);
   LoadGenerator load({.clients = 4, .cap = 20000, .pause = 2ms}, http_get(nginx.port(), "/hello"), expect_status(200));
-  const bool enough = wait_until([&] { return count_occurrences(server.log(), "exited: max_requests") >= recycled; }, 60s);
+  const bool enough = wait_until(
+      [&] { return count_occurrences(server.log(), "exited: max_requests") >= recycled && sampler.samples() >= 40; },
+      60s);
   load.stop();
   // The workers left due by the load are recycled without it; the sampler watches that too.
   const WorkersSeen settled = wait_for_workers(server.pid(), exactly_serving(4), 30s);

@@ -132,7 +132,7 @@ class HitPathAllocationTest : public ::testing::Test {
     try {
       log::setup_logging(config.log, "worker");
       Worker worker({config, listeners, *pipeline, pipe_read_end, {slot, 1, 0, Clock::duration::zero()},
-                     board->writer(slot)});
+                     board->writer(slot), 0});
       pipeline->on_worker_start({static_cast<int>(::getpid()), slot});
       status = worker.run();
     } catch (const std::exception& e) {

@@ -92,7 +92,7 @@ class WorkerTest : public ::testing::Test {
   [[noreturn]] void run_child(int pipe_read_end, WorkerSpec spec) {
     int status = 1;
     try {
-      Worker worker({config, listeners, pipeline, pipe_read_end, spec, board->writer(spec.slot)});
+      Worker worker({config, listeners, pipeline, pipe_read_end, spec, board->writer(spec.slot), ::getppid()});
       pipeline.on_worker_start({static_cast<int>(::getpid()), spec.slot});
       status = worker.run();
     } catch (const std::exception& e) {
@@ -183,6 +183,32 @@ TEST_F(WorkerTest, AWorkerPastItsBudgetIsDueAndKeepsServingUntilSigterm) {
   ASSERT_NE(status, -1) << "the worker did not leave after SIGTERM";
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   EXPECT_EQ(board->read(slot).lifecycle, Lifecycle::retiring);
+}
+
+// The master must not wait for its next look at the scoreboard (up to 100 ms of requests past the
+// budget): the worker sends it SIGCHLD as it becomes due. Sent with kill() by a child that is still
+// alive, it carries SI_USER, unlike the CLD_EXITED of an exit.
+TEST_F(WorkerTest, ADueWorkerTellsItsMasterAtOnceWithSigchld) {
+  sigset_t chld, previous;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  ASSERT_EQ(::pthread_sigmask(SIG_BLOCK, &chld, &previous), 0);
+  start(2);
+  ASSERT_TRUE(ok(ask("/one")));
+  ASSERT_TRUE(ok(ask("/two")));
+  siginfo_t info{};
+  const timespec patience_ts{5, 0};
+  const int received = ::sigtimedwait(&chld, &info, &patience_ts);
+  const pid_t still_there = ::waitpid(child, nullptr, WNOHANG);
+  const timespec none{0, 0};
+  while (::sigtimedwait(&chld, nullptr, &none) == SIGCHLD) {
+  }
+  ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  ASSERT_EQ(received, SIGCHLD) << "no SIGCHLD within 5 s of the worker becoming due";
+  EXPECT_EQ(info.si_pid, child);
+  EXPECT_EQ(info.si_code, SI_USER);
+  EXPECT_EQ(still_there, 0) << "the worker must keep serving while due";
+  EXPECT_EQ(board->read(slot).lifecycle, Lifecycle::due);
 }
 
 // An idle worker must wake for the end of its lifetime: nothing else would wake it.
