@@ -138,3 +138,29 @@ if (exists_file(f)) {
        f using 1:6 with linespoints ls 4 title "pscgi p99.9", \
        g using 1:5 with linespoints ls 2 title "pscgi-ideal p99"
 }
+
+f = dir . "/plots/surge.dat"
+if (exists_file(f)) {
+  set output dir . "/surge.png"
+  set title "The surge: Zipf over 1 000 pages of /work?ms=2 through nginx (2 backend workers)"
+  set style data histograms
+  set style histogram clustered gap 1
+  set style fill solid 0.8 border -1
+  set boxwidth 0.9
+  set xtics rotate by -20 scale 0 font ",8"
+  unset xlabel
+  unset logscale
+  set ylabel "requests/s"
+  set y2label "reached the app, %"
+  set ytics nomirror
+  set y2tics
+  set yrange [0:*]
+  set y2range [0:*]
+  plot f using 2:xtic(1) axes x1y1 ls 1 title "req/s", \
+       f using 4 axes x1y2 ls 2 title "reached the app (%)"
+  unset style data
+  unset y2tics
+  unset y2label
+  set ytics mirror
+  set xtics norotate
+}

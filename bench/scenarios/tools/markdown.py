@@ -23,6 +23,7 @@ PLOTS = [
     ("6", "latency.png", "latency against offered rate"),
     ("9", "cache-size.png", "CPU per hit against cache entries"),
     ("10", "body-size.png", "CPU per hit against body size"),
+    ("11", "surge.png", "the surge: req/s and the share that reached the app, per cache"),
 ]
 
 

@@ -172,6 +172,11 @@ def write_plot_data(out, rows):
                 f.write(f"{r['extra']['entries']} {value(r, 'rps')} {value(r, 'backend_cpu_us')} "
                         f"{'NaN' if ratio is None else f'{ratio:.4f}'} {r['latency_us']['p99']:.1f}\n")
         written = True
+    surge = [r for r in rows if r["scenario"] == "11" and r["group"] == "surge"]
+    if surge:
+        os.makedirs(plots, exist_ok=True)
+        write_surge(os.path.join(plots, "surge.dat"), surge)
+        written = True
     sweep = sorted((r for r in rows if r["scenario"] == "6" and r["group"] == "rate"), key=lambda r: r["x"])
     if sweep:
         os.makedirs(plots, exist_ok=True)
@@ -186,6 +191,19 @@ def write_plot_data(out, rows):
                             " ".join(f"{lat[k] / 1000:.4f}" for k in ("p50", "p90", "p99", "p99_9")) + "\n")
         written = True
     return written
+
+
+def write_surge(path, rows):
+    """Scenario 11, one line per way of serving the surge: its label (quoted for gnuplot), req/s,
+    p99 in ms, the share of requests that reached the app (%), and backend + nginx CPU µs/req."""
+    with open(path, "w") as f:
+        f.write("# case  rps  p99_ms  reached_app_pct  total_cpu_us\n")
+        for r in rows:
+            renders, responses = r.get("app_renders"), r.get("responses")
+            share = 100 * renders / responses if renders is not None and responses else float("nan")
+            cpu = (r.get("backend_cpu_us") or 0) + (r.get("nginx_cpu_us") or 0)
+            label = r["case"].replace('"', "'")
+            f.write(f'"{label}" {value(r, "rps")} {r["latency_us"]["p99"] / 1000:.3f} {share:.2f} {cpu:.2f}\n')
 
 
 def value(row, field):
