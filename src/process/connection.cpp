@@ -313,6 +313,11 @@ std::int64_t Connection::taken() const noexcept {
   return static_cast<std::int64_t>(outgoing_.written()) - queued;
 }
 
+bool Connection::drained() const noexcept {
+  int queued = 0;
+  return fd_ >= 0 && ::ioctl(fd_, SIOCOUTQ, &queued) == 0 && queued == 0;
+}
+
 void Connection::shed(const Shedding& why) noexcept {
   try {
     spdlog::warn("closing connection to {}, the peer longest without taking a byte ({} of {} bytes taken): answers "

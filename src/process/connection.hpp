@@ -112,6 +112,7 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   void shed(const Shedding& why) noexcept override;
   /// What the peer has taken of the answer being written (see StalledWriter::taken).
   std::int64_t taken() const noexcept override;
+  bool drained() const noexcept override;
 
  private:
   Progress proceed();

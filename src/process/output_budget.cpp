@@ -37,7 +37,7 @@ std::size_t OutputBudget::enforce() noexcept {
   std::size_t shed = 0;
   for (std::size_t looked = 0, writers = entries_.size(); over() && entries_.size() > 1 && looked < writers; ++looked) {
     Entry oldest = entries_.front();
-    if (const std::int64_t taken = oldest.writer->taken(); taken > oldest.taken) {
+    if (const std::int64_t taken = oldest.writer->taken(); taken > oldest.taken || oldest.writer->drained()) {
       entries_.erase(entries_.begin());
       oldest.taken = taken;
       entries_.push_back(oldest);

@@ -36,6 +36,9 @@ class StalledWriter {
   /// writing more); on a unix socket the queue is counted with the kernel's overhead, so the value
   /// itself may even be negative.
   virtual std::int64_t taken() const noexcept = 0;
+  /// Whether the peer has taken everything written so far (the socket's queue is empty): it waits
+  /// for the worker, not the other way round.
+  virtual bool drained() const noexcept = 0;
   /// Close now: the worker is over its budget and this writer went longest without taking a byte.
   /// It must leave the budget (OutputBudget::remove, or its Seat's release) before it returns.
   virtual void shed(const Shedding& why) noexcept = 0;
@@ -58,8 +61,8 @@ class OutputBudget {
   /// `writer` no longer waits (its answer is written, or it is closed). Nothing if it was not held.
   void remove(const StalledWriter& writer) noexcept;
   /// While over the bound and more than one writer waits, sheds the writer that went longest
-  /// without progress. A writer whose peer took bytes since it last stalled (the worker may not have
-  /// seen it yet: it was busy) is moved behind the others instead. One writer alone is never shed:
+  /// without progress. A writer whose peer took bytes since it last stalled, or took all it was given
+  /// (the worker may not have seen it yet: it was busy), is moved behind the others instead. One writer alone is never shed:
   /// a single answer larger than the bound is still delivered, to a peer that reads. Returns how
   /// many were shed.
   std::size_t enforce() noexcept;

@@ -15,6 +15,7 @@ class FakeWriter final : public StalledWriter {
   FakeWriter(OutputBudget& budget, std::string name, std::vector<std::string>& shed_log)
       : budget_(budget), name_(std::move(name)), shed_log_(shed_log) {}
   std::int64_t taken() const noexcept override { return taken_bytes; }
+  bool drained() const noexcept override { return queue_empty; }
   void shed(const Shedding& why) noexcept override {
     shed_log_.push_back(name_);
     last = why;
@@ -23,6 +24,7 @@ class FakeWriter final : public StalledWriter {
   Shedding last{};
   bool leaves_when_shed = true;
   std::int64_t taken_bytes = 0;  ///< what its peer took: raise it to play a peer that read
+  bool queue_empty = false;      ///< its peer took all it was given
 
  private:
   OutputBudget& budget_;
@@ -116,6 +118,18 @@ TEST_F(OutputBudgetTest, AWriterWhosePeerReadSinceItStalledIsSparedThoughTheWork
   EXPECT_EQ(budget.enforce(), 1u);
   EXPECT_EQ(shed, std::vector<std::string>{"b"});
   EXPECT_EQ(budget.writers(), 2u);
+}
+
+// A reader that took all it was given, while the worker built other pages, made no progress since:
+// there was nothing more to take. It is spared too.
+TEST_F(OutputBudgetTest, AWriterWhosePeerTookAllItWasGivenIsSpared) {
+  budget.stalled(a, &page1, 4 * MiB, 0);
+  budget.stalled(b, &page2, 4 * MiB, 0);
+  a.queue_empty = true;
+  const int page3 = 0;
+  budget.stalled(c, &page3, 4 * MiB, 0);
+  EXPECT_EQ(budget.enforce(), 1u);
+  EXPECT_EQ(shed, std::vector<std::string>{"b"});
 }
 
 TEST_F(OutputBudgetTest, WritersThatAllReadAreLookedAtOnceAndNoneIsShed) {
