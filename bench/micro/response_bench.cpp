@@ -48,7 +48,7 @@ void BM_Response_Finish(benchmark::State& state, Etag etag) {
   std::size_t wire_bytes = 0;
   for (auto _ : state) {
     ResponsePtr response = make_page(source, etag);
-    wire_bytes = response->wire().size();
+    wire_bytes = response->wire_size();
     benchmark::DoNotOptimize(response.get());
   }
   state.SetItemsProcessed(state.iterations());

@@ -28,8 +28,9 @@ class Response;
 using ResponsePtr = std::shared_ptr<const Response>;
 
 /// A finished response. Nothing can change it: there are no setters, and ResponsePtr is const.
-/// The CGI-style bytes ("Status: 200 OK\r\n", headers, blank line, body) are rendered once, when it
-/// is finished, so sending it again is a write of `wire()`.
+/// The CGI-style head ("Status: 200 OK\r\n", headers, blank line) is rendered once, when it is
+/// finished, and the body is the very string the application handed to ResponseBuilder::body (moved,
+/// never copied): sending it again is one write of `wire_prefix()` and `body()`, however large it is.
 class Response {
  public:
   int status() const noexcept { return status_; }
@@ -37,15 +38,20 @@ class Response {
   const std::vector<Header>& headers() const noexcept { return headers_; }
   /// The first header with this name (case-insensitive), or nullopt.
   std::optional<std::string_view> header(std::string_view name) const noexcept;
-  std::string_view body() const noexcept;
+  std::string_view body() const noexcept { return body_; }
 
-  /// Everything that goes on the wire: head, blank line, body.
-  std::string_view wire() const noexcept { return wire_; }
   /// The status line and header lines, each ending in CRLF, without the blank line. Extra per-request
-  /// headers (debug headers) are written between head and tail, so the object itself is never touched.
-  std::string_view wire_head() const noexcept { return std::string_view(wire_).substr(0, head_length_); }
-  /// The blank line and the body.
-  std::string_view wire_tail() const noexcept { return std::string_view(wire_).substr(head_length_); }
+  /// headers (debug headers) are written between head and blank line, so the object itself is never touched.
+  std::string_view wire_head() const noexcept { return std::string_view(head_).substr(0, head_.size() - 2); }
+  /// Everything that goes on the wire before the body: wire_head() and the blank line.
+  std::string_view wire_prefix() const noexcept { return head_; }
+  /// How many bytes go on the wire: head, blank line, body.
+  std::size_t wire_size() const noexcept { return head_.size() + body_.size(); }
+  /// Everything that goes on the wire, assembled into a new string: a copy of the body, for tests and
+  /// tools. The server never calls it; it writes wire_prefix() and body() where they are.
+  std::string wire() const;
+  /// The blank line and the body, assembled into a new string (a copy, as wire()).
+  std::string wire_tail() const;
 
   CachePolicy cache_policy() const noexcept { return cache_policy_; }
   /// A lifetime the application asked for with ResponseBuilder::cache_for, if any.
@@ -61,15 +67,15 @@ class Response {
 
   int status_ = 200;
   std::vector<Header> headers_;
-  std::string wire_;
-  std::size_t head_length_ = 0;
-  std::size_t body_length_ = 0;
+  std::string head_;  ///< status line, header lines, blank line
+  std::string body_;
   CachePolicy cache_policy_ = CachePolicy::automatic;
   std::optional<std::chrono::milliseconds> lifetime_;
 };
 
 /// Builds a Response. finish() validates it (no CR/LF or NUL in headers, a status in 100..999), adds
-/// Content-Length (except for 1xx, 204 and 304), renders the bytes and returns the immutable object.
+/// Content-Length (except for 1xx, 204 and 304), renders the head and returns the immutable object,
+/// which takes over the body string: a large page is never copied on its way to the socket.
 /// It throws std::invalid_argument on an invalid response; the pipeline turns that into a 500.
 ///
 /// A 200 response with a non-empty body and no validator of its own (no ETag and no Last-Modified

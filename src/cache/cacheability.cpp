@@ -99,7 +99,7 @@ bool is_incomplete(const Response& response) noexcept {
 }
 
 bool exceeds_object_limit(const Response& response, const config::CacheSettings& settings) noexcept {
-  return response.wire().size() > settings.max_object_bytes;
+  return response.wire_size() > settings.max_object_bytes;
 }
 
 StoreRefusal response_store_refusal(const Response& response, const ResponseCacheControl& cache_control,

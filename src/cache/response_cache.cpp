@@ -9,7 +9,7 @@ ResponseCache::ResponseCache(std::size_t max_entries, std::size_t max_bytes)
     : max_entries_(max_entries), max_bytes_(max_bytes) {}
 
 std::size_t ResponseCache::cost_of(std::string_view key, const Response& response) noexcept {
-  return key.size() + response.wire().size() + entry_overhead;
+  return key.size() + response.wire_size() + entry_overhead;
 }
 
 const CacheEntry* ResponseCache::find(std::string_view key, TimePoint now) {

@@ -66,6 +66,8 @@ struct Limits {
   std::size_t max_body_bytes = 8 * 1024 * 1024;
   Duration read_timeout = std::chrono::seconds(10);
   Duration write_timeout = std::chrono::seconds(10);
+  /// Bytes of answers a worker holds for peers that are not reading them; 0: no bound.
+  std::size_t max_pending_output = 64 * 1024 * 1024;
 };
 
 enum class LogLevel { trace, debug, info, warn, error, critical, off };

@@ -71,7 +71,8 @@ std::vector<Setting> top_level_settings() {
 
 std::vector<Setting> limit_settings() {
   return {
-      section_setting("limits", "Bounds on one request, enforced by each worker."),
+      section_setting("limits",
+                      "Bounds on one request, and on what a worker holds for slow peers, enforced by each worker."),
       size_setting(
           "limits.max_header_bytes", [](auto& c) -> auto& { return c.limits.max_header_bytes; }, 1, 64 * kMiB,
           "Largest SCGI header block (the netstring of CGI variables that precedes the body) a worker "
@@ -88,6 +89,13 @@ std::vector<Setting> limit_settings() {
           "limits.write_timeout", [](auto& c) -> auto& { return c.limits.write_timeout; }, milliseconds(1), hours(1),
           "How long a worker may take to write a response to the web server; then it closes the "
           "connection."),
+      size_setting(
+          "limits.max_pending_output", [](auto& c) -> auto& { return c.limits.max_pending_output; }, 0, 1024 * kGiB,
+          "Most bytes of answers a worker holds for peers that are not taking them: a connection whose "
+          "write would block keeps its whole answer (a cached page it shares counts once) until the peer "
+          "reads it or `write_timeout` ends it. Past this, the worker closes the connection that has gone "
+          "longest without taking a byte, with a warning, and goes on serving the others; one answer alone "
+          "is never cut, however large. `0`: no bound. See docs/reliability.md, \"Peers that never read\"."),
   };
 }
 

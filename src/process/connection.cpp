@@ -7,6 +7,8 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <netinet/in.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -53,6 +55,7 @@ void Connection::reopen(int fd, Clock::time_point accepted_at, std::uint64_t ser
   received_ = 0;
   parser_.reset();
   outgoing_ = {};
+  answered_ = false;
   linger_until_ = {};
   writing_since_.reset();
 }
@@ -156,7 +159,7 @@ void Connection::run_pipeline(const Request& request) {
 
 Step Connection::answer_error(int status, std::string_view reason) {
   spdlog::warn("rejected request from {}: {} (answered {})", describe_peer(), reason, status);
-  log::write_access({{}, {}, {}, status, error_response(status)->wire().size(),
+  log::write_access({{}, {}, {}, status, error_response(status)->wire_size(),
                      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - accepted_at_), "-"});
   outgoing_ = protocol::OutgoingResponse(error_response(status), {});
   return Step::writing;
@@ -168,7 +171,7 @@ Step Connection::write() {
     msghdr message{};
     message.msg_iov = parts;
     message.msg_iovlen = static_cast<std::size_t>(outgoing_.pending(parts));
-    // One piece (no per-request headers) is the common case: send() spares the kernel the iovec.
+    // One piece (a bodiless answer, or the rest of a body) is common: send() spares the kernel the iovec.
     const ssize_t n = message.msg_iovlen == 1 ? ::send(fd_, parts[0].iov_base, parts[0].iov_len, MSG_NOSIGNAL)
                                               : ::sendmsg(fd_, &message, MSG_NOSIGNAL);
     if (n >= 0) {
@@ -193,6 +196,7 @@ void Connection::record_duration() noexcept {
 }
 
 Step Connection::begin_lingering() {
+  let_answer_go();
   ::shutdown(fd_, SHUT_WR);
   linger_until_ = Clock::now() + std::min(max_linger, context_.read_timeout);
   return Step::lingering;
@@ -216,6 +220,7 @@ Step Connection::linger() {
 }
 
 Step Connection::close() noexcept {
+  let_answer_go();
   close_socket();
   if (deadline_) deadline_->cancel();
   return Step::closed;
@@ -232,9 +237,16 @@ void Connection::close_socket() noexcept {
   fd_ = -1;
 }
 
-Progress Connection::outcome() const noexcept {
-  return outgoing_.response() ? Progress::answered : Progress::silent;
+// Once written (or given up on), the answer is not kept until the connection is reused or freed:
+// a spare or lingering connection would otherwise pin a large page, and a shed one is meant to
+// give its memory back.
+void Connection::let_answer_go() noexcept {
+  budget_seat_.release();
+  if (outgoing_.response()) answered_ = true;
+  outgoing_ = {};
 }
+
+Progress Connection::outcome() const noexcept { return answered_ ? Progress::answered : Progress::silent; }
 
 void Connection::abort() noexcept {
   ++wait_generation_;
@@ -259,6 +271,7 @@ void Connection::wait_in_asio() {
   } else {
     if (!writing_since_) writing_since_ = Clock::now();
     arm_deadline(*writing_since_ + context_.write_timeout);
+    budget_seat_.stalled(context_.output_budget, *this, outgoing_);
     stream_->async_wait(boost::asio::posix::stream_descriptor::wait_write, std::move(on_ready));
   }
 }
@@ -288,6 +301,33 @@ void Connection::on_deadline() {
     spdlog::warn("closing connection to {}: the response was not taken within limits.write_timeout", describe_peer());
     record_duration();
   }
+  step_ = close();
+  continue_in_asio();
+}
+
+// SIOCOUTQ: what is in the socket's send queue, not yet taken by the peer (unix: with the kernel's
+// overhead; TCP: not yet acknowledged). A socket that cannot say counts as taking nothing.
+std::int64_t Connection::taken() const noexcept {
+  int queued = 0;
+  if (fd_ < 0 || ::ioctl(fd_, SIOCOUTQ, &queued) != 0) return 0;
+  return static_cast<std::int64_t>(outgoing_.written()) - queued;
+}
+
+bool Connection::drained() const noexcept {
+  int queued = 0;
+  return fd_ >= 0 && ::ioctl(fd_, SIOCOUTQ, &queued) == 0 && queued == 0;
+}
+
+void Connection::shed(const Shedding& why) noexcept {
+  try {
+    spdlog::warn("closing connection to {}, the peer longest without taking a byte ({} of {} bytes taken): answers "
+                 "waiting for slow peers hold {} bytes, over limits.max_pending_output ({})",
+                 describe_peer(), outgoing_.written(), outgoing_.total(), why.pending, why.bound);
+  } catch (...) {
+    // A line that cannot be made (no memory) must not keep the memory pinned.
+  }
+  ++wait_generation_;  // whatever wait is pending is now stale
+  record_duration();
   step_ = close();
   continue_in_asio();
 }

@@ -14,6 +14,7 @@
 // `writing` or `lingering` goes to Asio, under a deadline.
 
 #include "pipeline/clock.hpp"
+#include "process/output_budget.hpp"
 #include "protocol/outgoing_response.hpp"
 #include "process/scoreboard.hpp"
 #include "protocol/scgi_parser.hpp"
@@ -58,13 +59,16 @@ struct ConnectionContext {
   /// The worker's scoreboard slot, told when a request enters the pipeline (its method, URI and
   /// accept time: the watchdog's clock); null when no scoreboard watches (unit tests).
   SlotWriter* slot = nullptr;
+  /// The bound on the bytes of answers waiting for slow peers (limits.max_pending_output), shared by
+  /// every connection of the worker; null: no accounting (unit tests).
+  OutputBudget* output_budget = nullptr;
   /// Scratch space for every read of every connection (one per worker). Left uninitialised:
   /// zeroing it would fault in all its pages in every new worker, and workers are replaced often.
   static constexpr std::size_t scratch_size = 64 * 1024;
   std::unique_ptr<char[]> scratch{new char[scratch_size]};
 };
 
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection final : public std::enable_shared_from_this<Connection>, public StalledWriter {
  public:
   /// The steps of a connection's life, in order (docs/architecture.md has the table).
   enum class Step : std::uint8_t {
@@ -103,6 +107,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   /// when reusable() and no one else holds the connection.
   void reopen(int fd, Clock::time_point accepted_at, std::uint64_t serial) noexcept;
 
+  /// The worker is over limits.max_pending_output and this connection's peer went longest without
+  /// taking a byte of its answer: closes it, with a warning.
+  void shed(const Shedding& why) noexcept override;
+  /// What the peer has taken of the answer being written (see StalledWriter::taken).
+  std::int64_t taken() const noexcept override;
+  bool drained() const noexcept override;
+
  private:
   Progress proceed();
   void advance();
@@ -116,6 +127,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Step begin_lingering();
   Step linger();
   Step close() noexcept;
+  void let_answer_go() noexcept;
   void close_socket() noexcept;
   Progress outcome() const noexcept;
 
@@ -135,7 +147,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Step after_writing_ = Step::closed;
   std::size_t received_ = 0;  ///< bytes of request read; a peer that closes before any is silent
   protocol::ScgiParser parser_;
-  protocol::OutgoingResponse outgoing_;  ///< holds a response once `handling` has run
+  protocol::OutgoingResponse outgoing_;  ///< holds a response from `handling` until closed
+  bool answered_ = false;                ///< a response was made (outgoing_ lets it go at close)
+  OutputBudget::Seat budget_seat_;       ///< held while a write waits for the peer
   Clock::time_point linger_until_{};
   std::optional<Clock::time_point> writing_since_;  ///< the first time a write would block
 

@@ -56,6 +56,7 @@ Worker::Worker(const WorkerSetup& setup)
       scoreboard_(setup.scoreboard_slot),
       limits_(setup.spec.request_budget, setup.spec.lifetime, config_.workers.max_rss, Clock::now()),
       lifetime_wake_(limits_.lifetime_end().value_or(Clock::time_point::max())),
+      output_budget_(config_.limits.max_pending_output),
       wake_in_asio_(io_, ::fcntl(wake_.fd(), F_DUPFD_CLOEXEC, 0)),
       connection_context_{io_,
                           pipeline_,
@@ -64,6 +65,7 @@ Worker::Worker(const WorkerSetup& setup)
                           config_.limits.write_timeout,
                           [this](Connection& c, Progress end) { on_async_connection_end(c, end); },
                           &scoreboard_} {
+  connection_context_.output_budget = &output_budget_;
   for (const Listener& listener : listeners_) listen_fds_.push_back(listener.fd);
   spare_connections_.reserve(max_spare_connections);
   wake_.add(signal_fd_, WakeSet::Source::signals);

@@ -104,6 +104,8 @@ class Worker {
   ExitReason due_ = ExitReason::none;  ///< the limit reached first, once reached
   Clock::time_point next_check_{};     ///< of the age and the RSS
 
+  /// Before io_: the connections Asio still holds when io_ is destroyed leave the budget then.
+  OutputBudget output_budget_;
   boost::asio::io_context io_;
   WakeSet wake_;
   boost::asio::posix::stream_descriptor wake_in_asio_;

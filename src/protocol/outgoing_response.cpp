@@ -18,17 +18,18 @@ bool is_safe(const Header& h) noexcept {
 
 std::size_t line_size(const Header& h) noexcept { return h.name.size() + 2 + h.value.size() + line_end.size(); }
 
-// wire() is the head, the blank line, then the body: without the body, it ends after the blank line.
 std::size_t wire_length(const Response& response, Body body) noexcept {
-  return body == Body::send ? response.wire().size() : response.wire_head().size() + line_end.size();
+  return body == Body::send ? response.wire_size() : response.wire_prefix().size();
 }
 
 }  // namespace
 
 Body body_for(const Request& original) noexcept { return original.method() == "HEAD" ? Body::omit : Body::send; }
 
+// The extra lines end with the blank line, so that the answer is three pieces at most: the head's
+// lines, the extra lines and the blank line, the body.
 OutgoingResponse::OutgoingResponse(ResponsePtr response, const std::vector<Header>& extra_headers, Body body)
-    : response_(std::move(response)), wire_length_(wire_length(*response_, body)) {
+    : response_(std::move(response)), body_(body) {
   for (const Header& h : extra_headers) {
     if (!is_safe(h)) continue;
     extra_ += h.name;
@@ -36,7 +37,8 @@ OutgoingResponse::OutgoingResponse(ResponsePtr response, const std::vector<Heade
     extra_ += h.value;
     extra_ += line_end;
   }
-  total_ = wire_length_ + extra_.size();
+  if (!extra_.empty()) extra_ += line_end;
+  total_ = wire_length(*response_, body) + (extra_.empty() ? 0 : extra_.size() - line_end.size());
 }
 
 OutgoingResponse OutgoingResponse::answer_to(Exchange& exchange) {
@@ -52,12 +54,10 @@ std::size_t OutgoingResponse::size_of(const Exchange& exchange) noexcept {
 }
 
 int OutgoingResponse::pending(iovec (&parts)[3]) const noexcept {
-  const std::string_view wire = response_->wire().substr(0, wire_length_);
-  const std::size_t head_length = response_->wire_head().size();
   const std::string_view pieces[3] = {
-      extra_.empty() ? wire : wire.substr(0, head_length),
+      extra_.empty() ? response_->wire_prefix() : response_->wire_head(),
       extra_,
-      extra_.empty() ? std::string_view() : wire.substr(head_length),
+      body_ == Body::send ? response_->body() : std::string_view(),
   };
   int used = 0;
   std::size_t skip = written_;

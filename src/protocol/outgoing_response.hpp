@@ -1,7 +1,7 @@
 #pragma once
 // The bytes of one answer as they go out: the response's own head, the per-request extra headers,
 // then the blank line and the body. The shared response is only read, never copied or changed; a
-// partial write just moves the cursor.
+// partial write just moves the cursor. Its body goes to the socket from the application's own string.
 //
 // HEAD is decided here and nowhere else (docs/architecture.md, "Where HEAD is decided"): whatever
 // response the pipeline produced for a HEAD request, from the cache or the application, the client
@@ -44,12 +44,17 @@ class OutgoingResponse {
   void advance(std::size_t bytes) noexcept { written_ += bytes; }
   bool done() const noexcept { return written_ >= total_; }
   std::size_t total() const noexcept { return total_; }
+  std::size_t written() const noexcept { return written_; }
+  /// The bytes this answer keeps alive: the whole response object it shares (the cache's, perhaps),
+  /// as long as it is held, and its own extra header lines.
+  std::size_t shared_bytes() const noexcept { return response_ ? response_->wire_size() : 0; }
+  std::size_t own_bytes() const noexcept { return extra_.size(); }
   const ResponsePtr& response() const noexcept { return response_; }
 
  private:
   ResponsePtr response_;
-  std::string extra_;
-  std::size_t wire_length_ = 0;  ///< how much of response_->wire() goes out
+  std::string extra_;  ///< the extra header lines, then the blank line; empty when there are none
+  Body body_ = Body::send;
   std::size_t written_ = 0;
   std::size_t total_ = 0;
 };

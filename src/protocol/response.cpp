@@ -89,8 +89,18 @@ std::string_view reason_phrase(int status) noexcept {
 
 std::string_view Response::reason() const noexcept { return reason_phrase(status_); }
 
-std::string_view Response::body() const noexcept {
-  return std::string_view(wire_).substr(wire_.size() - body_length_);
+std::string Response::wire() const {
+  std::string wire;
+  wire.reserve(wire_size());
+  wire += head_;
+  wire += body_;
+  return wire;
+}
+
+std::string Response::wire_tail() const {
+  std::string tail = "\r\n";
+  tail += body_;
+  return tail;
 }
 
 std::optional<std::string_view> Response::header(std::string_view name) const noexcept {
@@ -100,10 +110,14 @@ std::optional<std::string_view> Response::header(std::string_view name) const no
   return std::nullopt;
 }
 
+// Everything but the body, which is the one part that may be large.
 ResponsePtr Response::without_body() const {
-  auto copy = std::shared_ptr<Response>(new Response(*this));
-  copy->wire_.resize(wire_.size() - body_length_);
-  copy->body_length_ = 0;
+  auto copy = std::shared_ptr<Response>(new Response());
+  copy->status_ = status_;
+  copy->headers_ = headers_;
+  copy->head_ = head_;
+  copy->cache_policy_ = cache_policy_;
+  copy->lifetime_ = lifetime_;
   return copy;
 }
 
@@ -135,21 +149,20 @@ ResponsePtr ResponseBuilder::finish() {
 
   std::size_t head_size = 32;
   for (const Header& h : response->headers_) head_size += h.name.size() + h.value.size() + 4;
-  std::string& wire = response->wire_;
-  wire.reserve(head_size + 2 + body_.size());
-  fmt::format_to(std::back_inserter(wire), "Status: {} {}\r\n", status_, reason_phrase(status_));
+  std::string& head = response->head_;
+  head.reserve(head_size + 2);
+  fmt::format_to(std::back_inserter(head), "Status: {} {}\r\n", status_, reason_phrase(status_));
   for (const Header& h : response->headers_) {
-    wire += h.name;
-    wire += ": ";
-    wire += h.value;
-    wire += "\r\n";
+    head += h.name;
+    head += ": ";
+    head += h.value;
+    head += "\r\n";
   }
-  response->head_length_ = wire.size();
-  wire += "\r\n";
-  wire += body_;
-  response->body_length_ = body_.size();
+  head += "\r\n";
+  // Taken, not copied: the body may be the largest thing the worker ever holds.
+  response->body_ = std::move(body_);
   headers_.clear();
-  body_.clear();
+  body_ = std::string();
   return response;
 }
 

@@ -4,11 +4,21 @@
 
 namespace pscgi::apps::demo {
 
-std::string html_page(std::string_view title, std::string_view body_html) {
+std::string html_page_start(std::string_view title) {
   return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{0}</title>\n</head>\n"
-      "<body>\n<h1>{0}</h1>\n{1}</body>\n</html>\n",
-      html_escape(title), body_html);
+      "<body>\n<h1>{0}</h1>\n",
+      html_escape(title));
+}
+
+std::string_view html_page_end() noexcept { return "</body>\n</html>\n"; }
+
+std::string html_page(std::string_view title, std::string_view body_html) {
+  std::string page = html_page_start(title);
+  page.reserve(page.size() + body_html.size() + html_page_end().size());
+  page += body_html;
+  page += html_page_end();
+  return page;
 }
 
 ResponsePtr html_response(int status, std::string body) {

@@ -57,30 +57,38 @@ std::uint64_t next_random(std::uint64_t& state) noexcept {
 constexpr std::array<std::string_view, 8> words{"alpha", "bravo", "charlie", "delta",
                                                 "echo",  "foxtrot", "golf",  "hotel"};
 
-// Rows of exactly `budget` bytes: whole rows while they fit, then whitespace, which HTML ignores.
-std::string make_rows(std::uint64_t seed, std::size_t budget) {
-  std::string rows;
-  rows.reserve(budget);
+// Appends rows of exactly `budget` bytes: whole rows while they fit, then whitespace, which HTML ignores.
+void append_rows(std::string& page, std::uint64_t seed, std::size_t budget) {
+  const std::size_t end = page.size() + budget;
   std::string row;
   for (std::uint64_t i = 1;; ++i) {
     const std::uint64_t value = next_random(seed);
-    row = fmt::format("<tr><td>{}</td><td>{:016x}</td><td>{}</td></tr>\n", i, value, words[value % words.size()]);
-    if (rows.size() + row.size() > budget) break;
-    rows += row;
+    row.clear();
+    fmt::format_to(std::back_inserter(row), "<tr><td>{}</td><td>{:016x}</td><td>{}</td></tr>\n", i, value,
+                   words[value % words.size()]);
+    if (page.size() + row.size() > end) break;
+    page += row;
   }
-  rows.append(budget - rows.size(), '\n');
-  return rows;
+  page.append(end - page.size(), '\n');
 }
 
+// The page is written into one string reserved at its final size, which the response then takes
+// over: a 16 MiB page exists once in the worker, not once per concatenation.
 std::string make_page(std::int64_t ms, std::int64_t kb) {
   const std::string title = fmt::format("work ms={} kb={}", ms, kb);
   const std::string intro = fmt::format("<p>Burned {} ms of CPU for this page.</p>\n<table>\n", ms);
-  const std::string outro = "</table>\n";
-  const std::size_t bare_size = html_page(title, intro + outro).size();
+  constexpr std::string_view outro = "</table>\n";
+  std::string page = html_page_start(title);
+  const std::size_t bare_size = page.size() + intro.size() + outro.size() + html_page_end().size();
   const auto target = static_cast<std::size_t>(kb) * 1024;
   const std::size_t budget = target > bare_size ? target - bare_size : 0;
   const auto seed = static_cast<std::uint64_t>(ms) * 1'000'003ULL + static_cast<std::uint64_t>(kb);
-  return html_page(title, intro + make_rows(seed, budget) + outro);
+  page.reserve(bare_size + budget);
+  page += intro;
+  append_rows(page, seed, budget);
+  page += outro;
+  page += html_page_end();
+  return page;
 }
 
 }  // namespace
