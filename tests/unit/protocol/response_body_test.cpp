@@ -25,7 +25,7 @@ TEST(ResponseBodyTest, TheResponseKeepsTheApplicationsOwnString) {
 TEST(ResponseBodyTest, TheWireIsTheHeadThenTheBody) {
   const ResponsePtr response = ResponseBuilder(201).no_etag().body("hello").finish();
   EXPECT_EQ(response->wire_prefix(), "Status: 201 Created\r\nContent-Length: 5\r\n\r\n");
-  EXPECT_EQ(response->wire_head(), "Status: 201 Created\r\nContent-Length: 5");
+  EXPECT_EQ(response->wire_head(), "Status: 201 Created\r\nContent-Length: 5\r\n");
   EXPECT_EQ(response->wire(), std::string(response->wire_prefix()) + "hello");
   EXPECT_EQ(response->wire_size(), response->wire().size());
 }
