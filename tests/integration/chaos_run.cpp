@@ -65,9 +65,10 @@ ChaosRun::~ChaosRun() {
 // first few in detail).
 std::string ChaosRun::check(const Reply& reply) {
   const std::string target = reply.header(asked_header).value_or("");
-  std::string why = expect_status(traffic_.expected_status(target))(reply);
+  const int expected = traffic_.expected_status(target);
+  std::string why = expect_status(expected)(reply);
   if (why.empty()) return why;
-  const std::string reason = !reply.ok ? "no answer" : reply.status != traffic_.expected_status(target) ? std::to_string(reply.status) : "short body";
+  const std::string reason = !reply.ok ? "no answer" : reply.status != expected ? std::to_string(reply.status) : "short body";
   std::lock_guard lock(mutex_);
   ++why_[reason];
   return why + " (" + target + ")";
