@@ -73,10 +73,15 @@ class Response {
   std::optional<std::chrono::milliseconds> lifetime_;
 };
 
-/// Builds a Response. finish() validates it (no CR/LF or NUL in headers, a status in 100..999), adds
-/// Content-Length (except for 1xx, 204 and 304), renders the head and returns the immutable object,
-/// which takes over the body string: a large page is never copied on its way to the socket.
-/// It throws std::invalid_argument on an invalid response; the pipeline turns that into a 500.
+/// Builds a Response. finish() validates it, adds Content-Length (except for 1xx, 204 and 304),
+/// renders the head and returns the immutable object, which takes over the body string: a large page
+/// is never copied on its way to the socket. It throws std::invalid_argument on an invalid response;
+/// the pipeline turns that into a logged 500. Valid means (RFC 9110 5.1, 5.5):
+/// - a status in 100..999;
+/// - header names that are non-empty tokens (letters, digits and ``!#$%&'*+-.^_`|~``);
+/// - header values of visible ASCII, space, tab and bytes 0x80-0xFF only: NUL, CR, LF, every other
+///   control byte (0x01-0x1f but tab) and DEL (0x7f) are refused, so neither a line break nor a
+///   terminal escape an app echoes from a request can reach the client.
 ///
 /// A 200 response with a non-empty body and no validator of its own (no ETag and no Last-Modified
 /// header) gets a strong ETag computed from its body, `"<16 hex digits>-<body length>"`, where the hex

@@ -49,8 +49,10 @@ std::vector<Setting> top_level_settings() {
           "Length of the kernel's queue of connections not yet accepted (the `listen(2)` backlog). "
           "The kernel caps it at `net.core.somaxconn`."),
       pid_file_setting("pid_file",
-                       "File the master writes its process id to, for init scripts and log rotation. `~` (the "
-                       "default): no pid file."),
+                       "File the master writes its process id to, for init scripts and log rotation, with mode "
+                       "0644. It is opened without following a symbolic link: a path that is a link (or not a "
+                       "regular file) is refused at start, and the link's target is left alone. Removed at exit "
+                       "while it still holds the master's pid. `~` (the default): no pid file."),
       user_setting("user",
                    "The user the workers run as when the master is started as root: the master keeps root (it "
                    "opens the sockets and log files, again at a reload and at `USR1`), and each worker drops to "

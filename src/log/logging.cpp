@@ -1,6 +1,7 @@
 #include "log/logging.hpp"
 
 #include "log/buffered_sink.hpp"
+#include "log/escape.hpp"
 
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -39,24 +40,6 @@ void refresh_stamp(AccessLogState& access, std::int64_t second) {
   std::strftime(zone, sizeof(zone), "%z", &local);  // "+0100"
   std::snprintf(access.zone, sizeof(access.zone), "%.3s:%.2s", zone, zone + 3);
   access.stamped_second = second;
-}
-
-// The URI is the client's: a quote or a control character in it must not let it forge log fields.
-bool needs_escaping(std::string_view text) noexcept {
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == '"' || c == 0x7f) return true;
-  }
-  return false;
-}
-
-std::string escaped(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 8);
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == '"' || c == 0x7f) out += fmt::format("\\x{:02x}", c);
-    else out.push_back(static_cast<char>(c));
-  }
-  return out;
 }
 
 AccessLogState& access_state() {
@@ -129,12 +112,10 @@ void write_access(const AccessEntry& e) noexcept {
     if (ms / 1000 != access.stamped_second) refresh_stamp(access, ms / 1000);
     fmt::memory_buffer line;
     auto out = std::back_inserter(line);
-    fmt::format_to(out, FMT_COMPILE("{}.{:03}{} {} \""), access.stamp, ms % 1000, access.zone, remote);
-    if (needs_escaping(method) || needs_escaping(uri)) {
-      fmt::format_to(out, FMT_COMPILE("{} {}"), escaped(method), escaped(uri));
-    } else {
-      fmt::format_to(out, FMT_COMPILE("{} {}"), method, uri);
-    }
+    // Every field a client chose goes through the log escaping (log/escape.hpp): REMOTE_ADDR too,
+    // which a raw-socket peer sets to whatever it likes, spaces included.
+    fmt::format_to(out, FMT_COMPILE("{}.{:03}{} {} \"{} {}"), access.stamp, ms % 1000, access.zone,
+                   Escaped{remote, Field::space_separated}, Escaped{method}, Escaped{uri});
     fmt::format_to(out, FMT_COMPILE("\" {} {} {}us pid={} cache={}\n"), e.status, e.bytes, e.duration.count(), access.pid,
                    e.cache);
     access.sink->append({line.data(), line.size()});

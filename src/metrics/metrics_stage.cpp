@@ -1,5 +1,6 @@
 #include "metrics/metrics_stage.hpp"
 
+#include "log/escape.hpp"
 #include "metrics/allow_list.hpp"
 #include "metrics/json_text.hpp"
 #include "metrics/prometheus_text.hpp"
@@ -14,17 +15,6 @@
 
 namespace pscgi::metrics {
 namespace {
-
-// For the log line: a refused client chose the path and may have chosen odd bytes in it.
-std::string escaped(std::string_view raw) {
-  std::string out;
-  for (const char c : raw) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte >= 0x7f || c == '"' || c == '\\') out += fmt::format("\\x{:02x}", byte);
-    else out += c;
-  }
-  return out;
-}
 
 enum class Format { prometheus, json };
 
@@ -54,8 +44,9 @@ class MetricsStage final : public Stage {
   ResponsePtr answer(const Request& request, Format format) const {
     const std::optional<std::string_view> remote = request.find("REMOTE_ADDR");
     if (!allow_.permits(remote)) {
-      spdlog::warn("metrics: refused \"{}\" to {}: not in metrics.allow", escaped(request.path()),
-                   remote && !remote->empty() ? escaped(*remote) : std::string("a client without REMOTE_ADDR"));
+      // The path and REMOTE_ADDR are the client's (log/escape.hpp).
+      spdlog::warn("metrics: refused \"{}\" to {}: not in metrics.allow", log::Escaped{request.path()},
+                   log::Escaped{remote && !remote->empty() ? *remote : std::string_view("a client without REMOTE_ADDR")});
       return forbidden_;
     }
     if (request.method() != "GET" && request.method() != "HEAD") return not_allowed_;

@@ -2,6 +2,8 @@
 #include <pscgi/errors.hpp>
 #include <pscgi/responses.hpp>
 
+#include "log/escape.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <stdexcept>
@@ -22,7 +24,8 @@ class AppStage final : public Stage {
     try {
       exchange.response = app_->handle(request);
     } catch (const HttpError& e) {
-      spdlog::info("app answered {}: {} (request {} {})", e.status(), e.what(), request.method(), request.uri());
+      spdlog::info("app answered {}: {} (request {} {})", e.status(), log::Escaped{e.what()},
+                   log::Escaped{request.method()}, log::Escaped{request.uri()});
       exchange.response = error(e.status(), e.what());
     }
     if (!exchange.response) throw std::logic_error("the application returned no response");

@@ -1,5 +1,7 @@
 #include <pscgi/pipeline.hpp>
 
+#include "log/escape.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <exception>
@@ -7,11 +9,13 @@
 namespace pscgi {
 namespace {
 
-// Logging must not throw out of a noexcept function, whatever the sink does.
+// Logging must not throw out of a noexcept function, whatever the sink does. The method and URI are
+// the client's, and an exception's message may quote them: all three are escaped (log/escape.hpp).
 void log_stage_failure(const Stage& stage, const Exchange& exchange, const char* what, const char* when) noexcept {
   try {
-    spdlog::error("stage '{}' threw {}: {} (request {} {})", stage.name(), when, what,
-                  exchange.original_request().method(), exchange.original_request().uri());
+    const Request& request = exchange.original_request();
+    spdlog::error("stage '{}' threw {}: {} (request {} {})", stage.name(), when, log::Escaped{what},
+                  log::Escaped{request.method()}, log::Escaped{request.uri()});
   } catch (...) {
   }
 }
@@ -83,7 +87,7 @@ void Pipeline::on_worker_exit() noexcept {
     try {
       stage->on_worker_exit();
     } catch (const std::exception& e) {
-      spdlog::warn("stage '{}' failed at worker exit: {}", stage->name(), e.what());
+      spdlog::warn("stage '{}' failed at worker exit: {}", stage->name(), log::Escaped{e.what()});
     } catch (...) {
     }
   }

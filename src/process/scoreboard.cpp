@@ -1,5 +1,6 @@
 #include "process/scoreboard.hpp"
 
+#include "log/escape.hpp"
 #include "process/scoreboard_pool.hpp"
 
 #include <spdlog/spdlog.h>
@@ -56,25 +57,6 @@ std::size_t mapping_size(int capacity) noexcept {
   return sizeof(ScoreboardSlot) * static_cast<std::size_t>(capacity) + sizeof(ScoreboardPool);
 }
 
-// Printable ASCII stays as it is; everything else becomes \xNN, so a hostile URI cannot put a
-// newline or a terminal escape into a log line or a status page.
-void append_escaped(std::string& out, std::string_view raw) {
-  static constexpr char hex[] = "0123456789abcdef";
-  for (const char c : raw) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '\\' || c == '"') {
-      out += '\\';
-      out += c;
-    } else if (byte < 0x20 || byte >= 0x7f) {
-      out += "\\x";
-      out += hex[byte >> 4];
-      out += hex[byte & 0xf];
-    } else {
-      out += c;
-    }
-  }
-}
-
 // What a field holds of a text `length` bytes long, copied into `copy`.
 template <std::size_t N>
 std::string_view load_bytes(const std::array<std::atomic<std::uint64_t>, N>& field, std::uint32_t length,
@@ -85,7 +67,7 @@ std::string_view load_bytes(const std::array<std::atomic<std::uint64_t>, N>& fie
 }
 
 void append_field(std::string& out, std::string_view kept, std::uint32_t length) {
-  append_escaped(out, kept);
+  log::append_escaped(out, kept);  // a hostile URI reaches log lines and status pages from here
   if (length > kept.size()) out += "...";
 }
 

@@ -11,6 +11,7 @@
 #include "pipeline/stage_factory.hpp"
 #include "process/generations.hpp"
 #include "process/master.hpp"
+#include "process/pid_file.hpp"
 #include "process/posix_process_control.hpp"
 #include "process/privilege_checks.hpp"
 #include "process/privileges.hpp"
@@ -22,12 +23,8 @@
 #include "status/status_command.hpp"
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <unistd.h>
@@ -40,12 +37,6 @@ struct CommandLine {
   bool check_only = false;
 };
 
-void write_pid_file(const std::string& path) {
-  std::ofstream out(path, std::ios::trunc);
-  out << ::getpid() << '\n';
-  if (!out.flush()) throw std::runtime_error(fmt::format("cannot write pid_file \"{}\": {}", path, std::strerror(errno)));
-}
-
 // The scoreboard and the cache generation live in memory shared with every worker, so they are
 // made before the first fork, once: every configuration generation uses the same ones.
 int serve(config::Config config, const std::string& config_path, const AppRegistry& apps) {
@@ -56,7 +47,7 @@ int serve(config::Config config, const std::string& config_path, const AppRegist
   std::vector<process::Listener> inherited = process::take_inherited_listeners(config);
   const process::Generation& first = generations.start(std::move(config), std::move(inherited));
   const std::optional<std::string> pid_file = first.config.pid_file;  // a reload does not move it
-  if (pid_file) write_pid_file(*pid_file);
+  if (pid_file) process::write_pid_file(*pid_file, ::getpid());
   process::check_privileges(first.config);
 
   bool listening = true;
@@ -84,7 +75,7 @@ int serve(config::Config config, const std::string& config_path, const AppRegist
   process::Master master(process::MasterSettings::from(first.config.workers), os, *scoreboard, hooks);
   const int status = master.run();
   stop_listening();
-  if (pid_file) ::unlink(pid_file->c_str());
+  if (pid_file) process::remove_pid_file(*pid_file, ::getpid());
   log::flush_logs();
   return status;
 }

@@ -44,6 +44,23 @@ constexpr bool is_token_char(char c) noexcept {
   return is_alnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
+/// RFC 9110 section 5.5: what a field value may hold — visible ASCII, SP, HTAB and obs-text
+/// (0x80-0xFF). Everything else (NUL, CR, LF, the other controls, DEL) is refused in responses: a
+/// line break would let a client, echoed by an app, inject headers, and other controls reach
+/// terminals and parsers that nginx does not clean them for.
+constexpr bool is_field_value_char(char c) noexcept {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte == '\t' || (byte >= 0x20 && byte != 0x7f);
+}
+
+/// The position of the first byte of `value` that is_field_value_char() refuses, or npos.
+constexpr std::size_t find_invalid_field_value_char(std::string_view value) noexcept {
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (!is_field_value_char(value[i])) return i;
+  }
+  return std::string_view::npos;
+}
+
 /// Removes optional whitespace (spaces and tabs) at both ends.
 constexpr std::string_view trim_ows(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

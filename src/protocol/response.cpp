@@ -15,16 +15,21 @@ using protocol::iequals;
 using protocol::is_token_char;
 
 // A header that could smuggle a line break would let an application (or a client echoed by one)
-// inject headers or a second response, so finish() refuses it.
+// inject headers or a second response, and other control bytes reach the client's terminal or
+// parser: finish() refuses both (RFC 9110 5.1 and 5.5). The messages name the byte, never write it:
+// they end up in the pipeline's log line.
 void check_header(const Header& h) {
   if (h.name.empty()) throw std::invalid_argument("response header with an empty name");
-  for (char c : h.name) {
-    if (!is_token_char(c)) throw std::invalid_argument(fmt::format("invalid character in response header name '{}'", h.name));
-  }
-  for (char c : h.value) {
-    if (c == '\r' || c == '\n' || c == '\0') {
-      throw std::invalid_argument(fmt::format("CR, LF or NUL in the value of response header '{}'", h.name));
+  for (std::size_t i = 0; i < h.name.size(); ++i) {
+    if (!is_token_char(h.name[i])) {
+      throw std::invalid_argument(fmt::format("response header name '{}...' has byte 0x{:02x}, not allowed in a token",
+                                              h.name.substr(0, i), static_cast<unsigned char>(h.name[i])));
     }
+  }
+  if (const std::size_t bad = protocol::find_invalid_field_value_char(h.value); bad != std::string::npos) {
+    throw std::invalid_argument(fmt::format("control byte 0x{:02x} (CR, LF, NUL, DEL and controls but tab are refused) "
+                                            "in the value of response header '{}'",
+                                            static_cast<unsigned char>(h.value[bad]), h.name));
   }
 }
 

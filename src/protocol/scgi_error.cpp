@@ -1,6 +1,6 @@
 #include "protocol/scgi_error.hpp"
 
-#include <fmt/format.h>
+#include "log/escape.hpp"
 
 #include <string>
 
@@ -83,15 +83,7 @@ std::string_view to_string(ScgiError e) noexcept {
 
 std::string printable(std::string_view text) {
   constexpr std::size_t max_shown = 64;
-  std::string out;
-  for (std::size_t i = 0; i < text.size() && i < max_shown; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte >= 0x20 && byte < 0x7f && byte != '\\' && byte != '\'') {
-      out.push_back(text[i]);
-    } else {
-      out += fmt::format("\\x{:02x}", byte);
-    }
-  }
+  std::string out = log::escaped(text.substr(0, max_shown));
   if (text.size() > max_shown) out += "...";
   return out;
 }

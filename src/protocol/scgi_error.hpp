@@ -58,8 +58,9 @@ int http_status(ScgiError e) noexcept;
 /// "" for a value that is not an enumerator.
 std::string_view to_string(ScgiError e) noexcept;
 
-/// Peer bytes made fit for an error detail (they end up in log lines): what is not printable ASCII,
-/// and the quote and backslash, become `\xNN`, and more than 64 bytes are cut with "...".
+/// Peer bytes made fit for an error detail (they end up in log lines): escaped as every log line
+/// escapes a client's bytes (log/escape.hpp: `\xNN` for what is not printable ASCII, the double
+/// quote and the backslash), and more than 64 bytes are cut with "...".
 std::string printable(std::string_view text);
 std::string printable(char c);
 

@@ -6,19 +6,21 @@ HIT_URI='/work?kb=1'
 SMALL_URI='/respond?body=hello'
 UNCACHEABLE_URI='/respond?body=hello&nocache=1'
 
-# select_scenarios "2,5" -> "2,5" checked and sorted; "" -> every scenario.
+# select_scenarios "2,5" -> "2,5" checked and sorted; "" -> every scenario of ALL_SCENARIOS (those
+# of OPT_IN_SCENARIOS run only when named).
 select_scenarios() {
   local list=${1:-$(
     IFS=,
     echo "${ALL_SCENARIOS[*]}"
   )} n
   local -A seen=()
+  local known=("${ALL_SCENARIOS[@]}" "${OPT_IN_SCENARIOS[@]}")
   for n in ${list//,/ }; do
-    [[ " ${ALL_SCENARIOS[*]} " == *" $n "* ]] || die "--only: '$n' is not a scenario (1 to ${ALL_SCENARIOS[-1]})"
+    [[ " ${known[*]} " == *" $n "* ]] || die "--only: '$n' is not a scenario (1 to ${known[-1]})"
     seen[$n]=1
   done
   local sorted=()
-  for n in "${ALL_SCENARIOS[@]}"; do [[ -n ${seen[$n]:-} ]] && sorted+=("$n"); done
+  for n in "${known[@]}"; do [[ -n ${seen[$n]:-} ]] && sorted+=("$n"); done
   ((${#sorted[@]})) || die "--only: no scenario given"
   (
     IFS=,

@@ -12,6 +12,7 @@ TITLES = {
     "9": "9. Cache size: a hit with 100, 10 000 and 100 000 entries",
     "10": "10. Body size: hits of 1 KiB to 1 MiB pages against pscgi-ideal",
     "11": "11. The surge: Zipf over 1 000 pages of /work?ms=2 through nginx, four caches",
+    "12": "12. Soak: mixed load with recycling, reloads and cache flushes",
 }
 
 # The PNGs plots.gp draws, by the scenario whose data they need.

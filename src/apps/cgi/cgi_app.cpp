@@ -8,6 +8,7 @@
 #include "apps/cgi/request_path.hpp"
 #include "apps/cgi/script_resolver.hpp"
 #include "apps/cgi/stderr_lines.hpp"
+#include "log/escape.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -96,7 +97,7 @@ class CgiApp final : public App {
     spec.timeout = options_.timeout;
     spec.max_output = options_.max_output;
     spec.on_stderr_line = [program = target.program](std::string_view line) {
-      spdlog::warn("cgi {}: stderr: {}", escape_for_log(program), escape_for_log(line));
+      spdlog::warn("cgi {}: stderr: {}", log::Escaped{program}, log::Escaped{line});
     };
     return spec;
   }
@@ -117,8 +118,8 @@ class CgiApp final : public App {
 
   static ResponsePtr gateway_error(int status, const Request& request, const CgiCall& call, std::string_view problem,
                                    bool quiet = false) {
-    const std::string line = fmt::format("cgi: {} ({} {}, answered {})", escape_for_log(problem),
-                                         escape_for_log(request.method()), escape_for_log(call.request_uri), status);
+    const std::string line = fmt::format("cgi: {} ({} {}, answered {})", log::Escaped{problem},
+                                         log::Escaped{request.method()}, log::Escaped{call.request_uri}, status);
     if (quiet) {
       spdlog::debug("{}", line);
     } else {

@@ -1,37 +1,16 @@
 #include "apps/cgi/output_head.hpp"
 
+#include "protocol/http_fields.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 
 namespace pscgi::apps::cgi {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-bool is_token_char(char c) noexcept {
-  if (std::isalnum(static_cast<unsigned char>(c))) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool is_field_value(std::string_view value) noexcept {
-  return std::none_of(value.begin(), value.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return (u < 0x20 && c != '\t') || u == 0x7f;
-  });
-}
-
-std::string_view trim(std::string_view text) noexcept {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
+using protocol::iequals;
 
 // Fields the gateway drops: Content-Length is computed from the body pscgi sends; the rest are
 // hop-by-hop (RFC 9110 7.6.1) and belong to nginx's connection with the client, not to the script.
@@ -62,11 +41,12 @@ std::string apply_field(std::string_view line, CgiHead& head) {
   const std::size_t colon = line.find(':');
   if (colon == std::string_view::npos) return fmt::format("a head line without a colon: \"{}\"", excerpt(line));
   const std::string_view name = line.substr(0, colon);
-  const std::string_view value = trim(line.substr(colon + 1));
-  if (name.empty() || !std::all_of(name.begin(), name.end(), is_token_char)) {
+  const std::string_view value = protocol::trim_ows(line.substr(colon + 1));
+  if (name.empty() || !std::all_of(name.begin(), name.end(), protocol::is_token_char)) {
     return fmt::format("an invalid header name: \"{}\"", excerpt(line));
   }
-  if (!is_field_value(value)) return fmt::format("a control character in the value of {}", excerpt(name));
+  // The rule ResponseBuilder applies (RFC 9110 5.5), checked here so the error names the script's line.
+  if (protocol::find_invalid_field_value_char(value) != std::string_view::npos) return fmt::format("a control character in the value of {}", excerpt(name));
   if (iequals(name, "Status")) {
     if (head.status) return "Status given twice";
     head.status = parse_status(value);

@@ -32,8 +32,4 @@ class StderrLines {
   std::string partial_;
 };
 
-/// The text as one log-safe line: printable ASCII kept, `\` doubled, tab as \t, any other byte as
-/// \xNN (so escape sequences and invalid UTF-8 cannot reach a terminal reading the log).
-std::string escape_for_log(std::string_view text);
-
 }  // namespace pscgi::apps::cgi

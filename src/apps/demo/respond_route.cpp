@@ -41,14 +41,15 @@ bool has_header(const std::vector<Header>& headers, std::string_view name) {
                      [name](const Header& h) { return protocol::iequals(h.name, name); });
 }
 
-// ResponseBuilder refuses header names that are not HTTP tokens and values with CR, LF or NUL; here
+// ResponseBuilder refuses header names that are not HTTP tokens and values with control bytes; here
 // that is the client's mistake, so it becomes a 400 rather than the pipeline's 500.
 ResponsePtr finish_or_bad_request(ResponseBuilder& builder) {
   try {
     return builder.finish();
   } catch (const std::invalid_argument&) {
     throw BadRequest(
-        "bad parameter 'h': a header name must be an HTTP token and a value must not contain CR, LF or NUL");
+        "bad parameter 'h': a header name must be an HTTP token and a value must not contain control bytes "
+        "(CR, LF, NUL, DEL or any other but tab)");
   }
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -49,6 +50,24 @@ TEST_F(AccessLogTest, QuotesAndControlCharactersCannotForgeFields) {
   const std::string line = contents();
   EXPECT_NE(line.find(R"(- "GET /a\x22b\x0ac" 404)"), std::string::npos) << line;
   EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1);
+}
+
+// A raw-socket peer chooses REMOTE_ADDR and the method as freely as the URI: each is escaped the
+// one way every log line escapes a client's bytes (log/escape.hpp).
+TEST_F(AccessLogTest, ForgedLinesAndTerminalEscapesInAnyFieldStayOneEscapedLine) {
+  const std::string forged = "\n[2026-01-01] [critical] FORGED\x1b[2J";
+  write_access({"1.2.3.4" + forged, "GET" + forged, "/a" + forged + "\\\xc3\xa9", 400, 10,
+                std::chrono::microseconds(1), "-"});
+  const std::string line = contents();
+  EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1) << line;
+  EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
+  const std::string escaped_forged = R"(\x0a[2026-01-01] [critical] FORGED\x1b[2J)";
+  // The address is a field of its own: its spaces are escaped too, so the fields after it stay put.
+  const std::string remote = R"(1.2.3.4\x0a[2026-01-01]\x20[critical]\x20FORGED\x1b[2J)";
+  EXPECT_NE(line.find(" " + remote + " \"GET" + escaped_forged + " /a" + escaped_forged +
+                      R"(\x5c\xc3\xa9" 400 10 1us)"),
+            std::string::npos)
+      << line;
 }
 
 TEST_F(AccessLogTest, NothingIsWrittenWhenOff) {

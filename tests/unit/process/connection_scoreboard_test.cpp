@@ -50,7 +50,7 @@ TEST_F(ConnectionScoreboardTest, TheSlotShowsTheRequestWhileThePipelineRunsIt) {
 
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0].activity, Activity::handling);
-  EXPECT_EQ(seen[0].request, "DELETE /items/7?x=\\\"1\\\"");
+  EXPECT_EQ(seen[0].request, "DELETE /items/7?x=\\x221\\x22");
   // The accept time, not a clock read of its own: the watchdog counts from the accept.
   EXPECT_EQ(seen[0].request_started, accepted_at);
 }

@@ -133,7 +133,7 @@ TEST(ScoreboardTest, AHostileUriIsEscapedWhenRead) {
   board->claim(1, 1);
   SlotWriter writer = board->writer(1);
   writer.begin_request("GET", "/a\nb\x1b[31m\"q\"\\\r\xc3\xa9\x7f", some_time);
-  EXPECT_EQ(board->read(1).request, "GET /a\\x0ab\\x1b[31m\\\"q\\\"\\\\\\x0d\\xc3\\xa9\\x7f");
+  EXPECT_EQ(board->read(1).request, "GET /a\\x0ab\\x1b[31m\\x22q\\x22\\x5c\\x0d\\xc3\\xa9\\x7f");
 }
 
 TEST(ScoreboardTest, ALongRequestIsTruncatedAndMarkedSo) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -49,6 +51,55 @@ TEST(ResponseBuilderTest, RejectsHeaderInjectionAndBadStatus) {
   EXPECT_THROW(ResponseBuilder(200).header("Bad Name", "v").finish(), std::invalid_argument);
   EXPECT_THROW(ResponseBuilder(200).header("", "v").finish(), std::invalid_argument);
   EXPECT_THROW(ResponseBuilder(42).finish(), std::invalid_argument);
+}
+
+// RFC 9110 5.5: a value holds visible ASCII, SP, HTAB and obs-text; every other byte is refused
+// the way CR and LF are, each class of byte checked at the start, middle and end of a value.
+TEST(ResponseBuilderTest, HeaderValuesAllowVisibleAsciiSpaceTabAndObsTextOnly) {
+  for (int byte = 0; byte < 256; ++byte) {
+    const bool allowed = byte == '\t' || (byte >= 0x20 && byte != 0x7f);
+    const std::string c(1, static_cast<char>(byte));
+    for (const std::string& value : {c + "v", "a" + c + "b", "v" + c}) {
+      if (allowed) {
+        EXPECT_NO_THROW(ResponseBuilder(200).header("X-Value", value).finish()) << "byte " << byte;
+      } else {
+        EXPECT_THROW(ResponseBuilder(200).header("X-Value", value).finish(), std::invalid_argument) << "byte " << byte;
+      }
+    }
+  }
+}
+
+TEST(ResponseBuilderTest, TheRefusalNamesTheByteAndTheHeaderWithoutWritingTheByte) {
+  for (const char* bad : {"a\x01b", "\x1b[2J", "del\x7f"}) {
+    try {
+      ResponseBuilder(200).header("X-Echo", bad).finish();
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const std::invalid_argument& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("X-Echo"), std::string::npos) << what;
+      EXPECT_NE(what.find("control byte 0x"), std::string::npos) << what;
+      EXPECT_TRUE(std::none_of(what.begin(), what.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+          << what;
+    }
+  }
+}
+
+TEST(ResponseBuilderTest, HeaderNamesAreTokens) {
+  for (int byte = 0; byte < 256; ++byte) {
+    const char c = static_cast<char>(byte);
+    const bool token = std::isalnum(byte) != 0 || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    const std::string name = std::string("X-") + c;
+    if (token && byte < 0x80) {
+      EXPECT_NO_THROW(ResponseBuilder(200).header(name, "v").finish()) << "byte " << byte;
+    } else {
+      EXPECT_THROW(ResponseBuilder(200).header(name, "v").finish(), std::invalid_argument) << "byte " << byte;
+    }
+  }
+}
+
+TEST(ResponseBuilderTest, ObsTextAndTabsPassThroughUnchanged) {
+  const ResponsePtr r = ResponseBuilder(200).header("X-Name", "caf\xc3\xa9\tt\xff").body("x").finish();
+  EXPECT_NE(r->wire().find("X-Name: caf\xc3\xa9\tt\xff\r\n"), std::string_view::npos);
 }
 
 // The expected hashes are XXH64 (seed 0) as computed by the reference library (libxxhash 0.8.1);

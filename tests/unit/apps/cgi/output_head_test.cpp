@@ -67,6 +67,11 @@ TEST(OutputHeadTest, RefusesGarbage) {
       "\n\nbody",                                  // empty head
       "Content-Type: a/b\n continued\n\n",        // folding
       "X: a\x01b\n\n",                            // control character
+      "X: \x1b[2J\n\n",                           // terminal escape
+      "X: del\x7f\n\n",                            // DEL
+      "X: a\rb\n\n",                              // a lone CR inside a value
+      "X\x01: v\n\n",                             // control character in the name
+      "Caf\xc3\xa9: v\n\n",                        // a name is ASCII
       "Status: 200\nStatus: 201\n\n",
       "Location: /a\nLocation: /b\n\n",
       "Content-Type: a/b\nContent-Type: c/d\n\n",
@@ -78,6 +83,15 @@ TEST(OutputHeadTest, RefusesGarbage) {
     EXPECT_FALSE(parsed.ok()) << "accepted: " << output;
     EXPECT_FALSE(parsed.error.empty());
   }
+  EXPECT_FALSE(parse_cgi_output(std::string_view("X: a\0b\n\n", 8)).ok());  // NUL inside a value
+}
+
+// The rule ResponseBuilder applies: obs-text (0x80-0xFF) and tabs inside a value are fine.
+TEST(OutputHeadTest, ValuesMayHoldTabsAndObsText) {
+  const ParsedOutput parsed = parse_cgi_output("Content-Type: text/plain\nX-Name: caf\xc3\xa9\tau lait\n\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.error;
+  ASSERT_EQ(parsed.head.headers.size(), 2u);
+  EXPECT_EQ(parsed.head.headers[1].value, "caf\xc3\xa9\tau lait");
 }
 
 TEST(OutputHeadTest, BodyMayHoldAnyBytes) {

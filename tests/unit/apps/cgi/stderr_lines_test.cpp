@@ -51,12 +51,5 @@ TEST(StderrLinesTest, StopsAfterTheTotalWithOneNotice) {
   EXPECT_NE(c.lines[2].find("not logged"), std::string::npos);
 }
 
-TEST(StderrLinesTest, EscapesForTheLog) {
-  EXPECT_EQ(escape_for_log("plain text"), "plain text");
-  EXPECT_EQ(escape_for_log("a\tb\\c"), "a\\tb\\\\c");
-  EXPECT_EQ(escape_for_log("\x1b[31mred\x7f\xc3\xa9"), "\\x1b[31mred\\x7f\\xc3\\xa9");
-  EXPECT_EQ(escape_for_log(std::string_view("\0\n", 2)), "\\x00\\x0a");
-}
-
 }  // namespace
 }  // namespace pscgi::apps::cgi
