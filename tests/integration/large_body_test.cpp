@@ -86,11 +86,11 @@ TEST(LargeBodyTest, ABodyTooBigForTheAddressSpaceCostsThatRequestOnly) {
     GTEST_SKIP() << "under AddressSanitizer no allocation fails with std::bad_alloc: run the normal build";
   }
   TempDir dir;
-  const std::string binary = limited_binary(dir, "pscgi-768m", "-v " + std::to_string(768 * 1024));
+  const std::string binary = limited_binary(dir, "pscgi-640m", "-v " + std::to_string(640 * 1024));
   Server server(dir, config("60s"), binary);
   const pid_t worker = the_worker(server);
   ASSERT_NE(worker, 0);
-  std::cout << "[ figures ] worker VmSize at start " << status_bytes(worker, "VmSize") / mib << " MiB, limit 768 MiB\n";
+  std::cout << "[ figures ] worker VmSize at start " << status_bytes(worker, "VmSize") / mib << " MiB, limit 640 MiB\n";
 
   const std::string good = scgi_request("GET", "/hello");
   const int half_sent = connect_unix(server.socket());
