@@ -10,7 +10,8 @@
 namespace pscgi {
 
 /// Runs stages in order. run() never throws: an exception from a stage is logged and becomes a 500
-/// (the stages before it still see that 500 on the way out), and a request no stage answers gets a
+/// (a 503 for std::bad_alloc: the request was too big for now, not wrong; the stages before it still
+/// see that answer on the way out), and a request no stage answers gets a
 /// 404. The last stage is usually the application, which always answers.
 class Pipeline {
  public:

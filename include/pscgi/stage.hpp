@@ -39,7 +39,7 @@ class Stage {
 
   /// A short name for logs and config ("cache", "access_log").
   virtual std::string_view name() const noexcept = 0;
-  /// See StageResult. May throw: the pipeline turns an exception into a logged 500.
+  /// See StageResult. May throw: the pipeline turns an exception into a logged 500 (503 for std::bad_alloc).
   virtual StageResult on_request(Exchange& exchange) = 0;
   /// Sees exchange.response on the way out. May replace it with a new object; cannot modify it.
   virtual void on_response(Exchange& exchange) { (void)exchange; }

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <exception>
+#include <new>
 
 namespace pscgi {
 namespace {
@@ -23,7 +24,15 @@ void log_stage_failure(const Stage& stage, const Exchange& exchange, const char*
 // Made at start-up, so that answering a failure never needs memory that may be what ran out.
 const ResponsePtr prebuilt_internal_error = make_error_response(500);
 
+const ResponsePtr prebuilt_unavailable = make_error_response(503);
+
 ResponsePtr internal_error() noexcept { return prebuilt_internal_error; }
+
+// A stage that ran out of memory has no bug to report: the request was too big for what the worker
+// may hold now, and 503 says to try again (docs/reliability.md, "Large and hostile request bodies").
+ResponsePtr failure_response(const std::exception& e) noexcept {
+  return dynamic_cast<const std::bad_alloc*>(&e) != nullptr ? prebuilt_unavailable : prebuilt_internal_error;
+}
 
 }  // namespace
 
@@ -41,7 +50,7 @@ std::size_t Pipeline::run_inward(Exchange& exchange) noexcept {
       }
     } catch (const std::exception& e) {
       log_stage_failure(stage, exchange, e.what(), "in on_request");
-      exchange.response = internal_error();
+      exchange.response = failure_response(e);
       return i;
     } catch (...) {
       log_stage_failure(stage, exchange, "a non-standard exception", "in on_request");
@@ -64,7 +73,7 @@ void Pipeline::run_outward(Exchange& exchange, std::size_t from) noexcept {
       stage.on_response(exchange);
     } catch (const std::exception& e) {
       log_stage_failure(stage, exchange, e.what(), "in on_response");
-      exchange.response = internal_error();
+      exchange.response = failure_response(e);
     } catch (...) {
       log_stage_failure(stage, exchange, "a non-standard exception", "in on_response");
       exchange.response = internal_error();

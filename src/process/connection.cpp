@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <cerrno>
+#include <new>
 #include <netinet/in.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
@@ -16,26 +17,33 @@
 namespace pscgi::process {
 namespace {
 
-// Error answers are the same bytes every time: build each once per process and share it, as the
-// cache shares its responses.
-const ResponsePtr& error_response(int status) {
-  static const ResponsePtr bad_request = make_error_response(400);
-  static const ResponsePtr timeout = make_error_response(408);
-  static const ResponsePtr too_large = make_error_response(413);
-  static const ResponsePtr header_too_large = make_error_response(431);
-  static const ResponsePtr internal = make_error_response(500);
+// Error answers are the same bytes every time: build each once per process, at start-up, and share
+// it, as the cache shares its responses. The 503 for a request that ran out of memory must not need
+// memory itself.
+const ResponsePtr bad_request = make_error_response(400);
+const ResponsePtr timeout = make_error_response(408);
+const ResponsePtr too_large = make_error_response(413);
+const ResponsePtr header_too_large = make_error_response(431);
+const ResponsePtr internal = make_error_response(500);
+const ResponsePtr unavailable = make_error_response(503);
+
+const ResponsePtr& error_response(int status) noexcept {
   switch (status) {
     case 400: return bad_request;
     case 408: return timeout;
     case 413: return too_large;
     case 431: return header_too_large;
+    case 503: return unavailable;
     default: return internal;
   }
 }
 
 // After an early answer the peer may still be sending; reading what it sends (for a short while)
-// before closing avoids the reset that nginx would report as a 502.
-constexpr Clock::duration max_linger = std::chrono::seconds(5);
+// before closing avoids the reset that nginx would report as a 502. Short, because a lingering
+// socket still holds a descriptor: nginx has sent its whole request long before this runs out, and
+// a peer that has not is one a worker out of descriptors must not wait for (docs/reliability.md,
+// "Descriptor budget").
+constexpr Clock::duration max_linger = std::chrono::seconds(1);
 
 using Step = Connection::Step;
 
@@ -78,16 +86,59 @@ Progress Connection::proceed() {
   switch (step_) {
     case Step::closed: return outcome();
     case Step::reading: return Progress::waiting_for_request;
-    default: wait_in_asio(); return Progress::in_asio;
+    default: break;
   }
+  if (!wait_or_close()) return outcome();
+  return Progress::in_asio;
 }
 
 // Runs steps until one has to wait for its socket (it names itself) or the connection is closed.
+// A step that runs out of memory costs this request only: see lack_of_memory().
 void Connection::advance() {
   for (;;) {
-    const Step next = run_step();
+    Step next;
+    try {
+      next = run_step();
+    } catch (const std::bad_alloc&) {
+      next = lack_of_memory();
+    }
     if (next == step_) return;
     step_ = next;
+  }
+}
+
+// An allocation failed while reading, parsing or answering the request (a body of hundreds of
+// megabytes under an address-space limit, say). What the request holds is freed (its body most
+// likely is what did not fit), and it gets the prebuilt 503 unless part of another answer has
+// gone out already; the worker and its other connections go on.
+Step Connection::lack_of_memory() noexcept {
+  parser_.reset();
+  const bool answer_begun = step_ != Step::reading && step_ != Step::handling;
+  try {
+    spdlog::error("out of memory serving a request from {} ({})", describe_peer(),
+                  answer_begun ? "connection closed" : "answered 503");
+  } catch (...) {
+  }
+  if (answer_begun) return close();
+  write_access_line(503);
+  after_writing_ = Step::lingering;  // the peer may be in the middle of its body
+  outgoing_ = protocol::OutgoingResponse(error_response(503), {});
+  return Step::writing;
+}
+
+// Asio allocates for a wait: when it cannot, the connection ends here rather than take the worker.
+bool Connection::wait_or_close() noexcept {
+  try {
+    wait_in_asio();
+    return true;
+  } catch (const std::bad_alloc&) {
+    ++wait_generation_;
+    step_ = close();
+    try {
+      spdlog::error("out of memory while {} waited for its socket: connection closed", describe_peer());
+    } catch (...) {
+    }
+    return false;
   }
 }
 
@@ -159,10 +210,18 @@ void Connection::run_pipeline(const Request& request) {
 
 Step Connection::answer_error(int status, std::string_view reason) {
   spdlog::warn("rejected request from {}: {} (answered {})", describe_peer(), reason, status);
-  log::write_access({{}, {}, {}, status, error_response(status)->wire_size(),
-                     std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - accepted_at_), "-"});
+  write_access_line(status);
   outgoing_ = protocol::OutgoingResponse(error_response(status), {});
   return Step::writing;
+}
+
+void Connection::write_access_line(int status) noexcept {
+  try {
+    log::write_access({{}, {}, {}, status, error_response(status)->wire_size(),
+                       std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - accepted_at_), "-"});
+  } catch (...) {
+    // The access line is lost; the answer is not.
+  }
 }
 
 Step Connection::write() {
@@ -277,10 +336,7 @@ void Connection::wait_in_asio() {
 }
 
 void Connection::continue_in_asio() {
-  if (step_ != Step::closed) {
-    wait_in_asio();
-    return;
-  }
+  if (step_ != Step::closed && wait_or_close()) return;
   if (context_.on_async_end) context_.on_async_end(*this, outcome());
 }
 

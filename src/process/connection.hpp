@@ -122,6 +122,8 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   Step handle();
   void run_pipeline(const Request& request);
   Step answer_error(int status, std::string_view reason);
+  void write_access_line(int status) noexcept;
+  Step lack_of_memory() noexcept;
   Step write();
   void record_duration() noexcept;
   Step begin_lingering();
@@ -132,6 +134,8 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   Progress outcome() const noexcept;
 
   void wait_in_asio();
+  /// wait_in_asio(), or, when Asio cannot get the memory for the wait, closes: false then.
+  bool wait_or_close() noexcept;
   void continue_in_asio();
   void arm_deadline(Clock::time_point when);
   void on_deadline();

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <new>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -25,6 +26,22 @@ constexpr std::size_t accept_batch = 64;
 // that they are made and freed.
 constexpr std::size_t max_spare_connections = 8;
 constexpr auto accept_pause = std::chrono::milliseconds(100);
+// Out of descriptors, a worker closes the connection that has waited longest for its request to
+// accept the next, as nginx closes idle connections when it runs out; but not one younger than this:
+// nginx writes its request right after connecting, and a connection it just opened is not idle.
+constexpr auto shed_grace = std::chrono::milliseconds(250);
+// A failure that repeats on every attempt is logged at most this often, with its count.
+constexpr auto repeated_error_interval = std::chrono::seconds(1);
+
+// Logging must not throw where memory just ran out.
+void log_lack_of_memory(const char* while_doing) noexcept {
+  try {
+    spdlog::error("out of memory while {}: connection closed", while_doing);
+  } catch (...) {
+  }
+}
+
+bool out_of_descriptors(int error) noexcept { return error == EMFILE || error == ENFILE; }
 
 std::string describe_limit(std::uint64_t value, std::string_view unit) {
   return value == 0 ? std::string("none") : fmt::format("{}{}", value, unit);
@@ -58,6 +75,8 @@ Worker::Worker(const WorkerSetup& setup)
       lifetime_wake_(limits_.lifetime_end().value_or(Clock::time_point::max())),
       output_budget_(config_.limits.max_pending_output),
       wake_in_asio_(io_, ::fcntl(wake_.fd(), F_DUPFD_CLOEXEC, 0)),
+      accept_failures_(repeated_error_interval),
+      shed_reports_(repeated_error_interval),
       connection_context_{io_,
                           pipeline_,
                           {config_.limits.max_header_bytes, config_.limits.max_body_bytes},
@@ -90,6 +109,7 @@ int Worker::run() {
     log::flush_access_log_if_due(now);
     expire_parked(now);
     if (accept_paused_ && now >= accept_resume_at_) resume_accepting();
+    if (accept_failures_.held_back() != 0 || shed_reports_.held_back() != 0) report_held_back(now);
     if (now >= next_check_) check_limits(now);
   }
   abort_connections();
@@ -162,6 +182,9 @@ int Worker::idle_timeout_ms() const {
   auto timeout = Clock::duration::max();
   if (accept_paused_) timeout = accept_pause;
   if (log::access_log_has_pending()) timeout = std::min<Clock::duration>(timeout, log::access_flush_interval);
+  if (accept_failures_.held_back() != 0 || shed_reports_.held_back() != 0) {
+    timeout = std::min<Clock::duration>(timeout, repeated_error_interval);
+  }
   // The clock is read only for a deadline: this runs before every wait of a busy worker.
   Clock::time_point deadline = lifetime_wake_;
   if (const auto parked = parked_.next_deadline(); parked && *parked < deadline) deadline = *parked;
@@ -219,25 +242,82 @@ void Worker::accept_from(std::size_t listener_index) {
   }
 }
 
+// Out of descriptors, the connection waiting longest for its request makes room (once per call);
+// when there is none, or out of memory, the worker pauses accepting instead.
 bool Worker::accept_one(std::size_t listener_index) {
   const int listen_fd = listen_fds_[listener_index];
   if (listen_fd < 0) return false;
+  bool shed = false;
   for (;;) {
     const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd >= 0) {
       serve(fd);
       return true;
     }
-    if (errno == EINTR || errno == ECONNABORTED) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
-    spdlog::error("accept4() failed on {}: {}", listeners_[listener_index].address.text, std::strerror(errno));
-    if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) pause_accepting();
+    const int error = errno;
+    if (error == EINTR || error == ECONNABORTED) continue;
+    if (error == EAGAIN || error == EWOULDBLOCK) return false;
+    report_accept_failure(listener_index, error);
+    if (!shed && out_of_descriptors(error) && shed_oldest_parked()) {
+      shed = true;
+      continue;
+    }
+    if (out_of_descriptors(error) || error == ENOBUFS || error == ENOMEM) pause_accepting();
     return false;
   }
 }
 
+// Every failed attempt counts; a line a second says so (an idle flood makes thousands a second).
+void Worker::report_accept_failure(std::size_t listener_index, int error) {
+  last_accept_error_ = error;
+  if (const auto held_back = accept_failures_.admit(Clock::now())) {
+    spdlog::error("accept4() failed on {}: {}{}", listeners_[listener_index].address.text, std::strerror(error),
+                  *held_back == 0 ? std::string() : fmt::format(" ({} more since the last such line)", *held_back));
+  }
+}
+
+bool Worker::shed_oldest_parked() {
+  const Clock::time_point now = Clock::now();
+  // Parked connections are queued by read deadline, which is accept time plus read_timeout.
+  std::shared_ptr<Connection> oldest = parked_.take_expired(now - shed_grace + config_.limits.read_timeout);
+  if (!oldest) return false;
+  const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+      now - (oldest->read_deadline() - config_.limits.read_timeout));
+  oldest->abort();
+  keep_spare(std::move(oldest));
+  publish_activity();
+  if (const auto held_back = shed_reports_.admit(now)) {
+    spdlog::warn("out of descriptors: closed a connection that had waited {} ms for its request, to accept a "
+                 "new one{}",
+                 waited.count(),
+                 *held_back == 0 ? std::string() : fmt::format(" ({} more since the last such line)", *held_back));
+  }
+  return true;
+}
+
+// The end of a burst: what the throttled lines held back is still told, once.
+void Worker::report_held_back(Clock::time_point now) {
+  if (const auto failures = accept_failures_.take_held_back(now)) {
+    spdlog::error("accept4() failed {} more time(s) since the last such line (the last: {})", *failures,
+                  std::strerror(last_accept_error_));
+  }
+  if (const auto closed = shed_reports_.take_held_back(now)) {
+    spdlog::warn("out of descriptors: closed {} more connection(s) waiting for their request since the last such "
+                 "line",
+                 *closed);
+  }
+}
+
+// The connection manages its own lack of memory once it exists (Connection::lack_of_memory).
 void Worker::serve(int fd) {
-  std::shared_ptr<Connection> connection = open_connection(fd);
+  std::shared_ptr<Connection> connection;
+  try {
+    connection = open_connection(fd);
+  } catch (const std::bad_alloc&) {
+    ::close(fd);
+    log_lack_of_memory("accepting a connection");
+    return;
+  }
   const Progress progress = connection->start();
   follow(std::move(connection), progress, false);
 }
@@ -266,11 +346,25 @@ void Worker::follow(std::shared_ptr<Connection> connection, Progress progress, b
       on_connection_end(progress);
       keep_spare(std::move(connection));
       return;
-    case Progress::waiting_for_request: park(connection, in_wake_set); break;
-    case Progress::in_asio:
-      if (in_wake_set) wake_.remove(connection->fd());  // Asio watches it from now on
-      async_connections_.emplace(connection.get(), std::move(connection));
+    case Progress::waiting_for_request:
+      try {
+        park(connection, in_wake_set);
+      } catch (const std::bad_alloc&) {
+        connection->abort();
+        log_lack_of_memory("parking a connection");
+      }
       break;
+    case Progress::in_asio: {
+      if (in_wake_set) wake_.remove(connection->fd());  // Asio watches it from now on
+      Connection* const waiting = connection.get();     // Asio's handlers hold it too
+      try {
+        async_connections_.emplace(waiting, std::move(connection));
+      } catch (const std::bad_alloc&) {
+        waiting->abort();
+        log_lack_of_memory("keeping a connection that waits in Asio");
+      }
+      break;
+    }
   }
   publish_activity();
 }

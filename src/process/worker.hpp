@@ -8,6 +8,7 @@
 #include "config/config.hpp"
 #include "process/connection.hpp"
 #include "process/listener.hpp"
+#include "process/log_throttle.hpp"
 #include "process/parked_connections.hpp"
 #include "process/process_control.hpp"
 #include "process/scoreboard.hpp"
@@ -55,6 +56,11 @@ class Worker {
   void handle_wake_events(const WakeSet::Event* events, std::size_t count);
   void accept_from(std::size_t listener_index);
   bool accept_one(std::size_t listener_index);
+  void report_accept_failure(std::size_t listener_index, int error);
+  void report_held_back(Clock::time_point now);
+  /// Closes the parked connection that has waited longest (at least shed_grace) for its request;
+  /// false when there is none.
+  bool shed_oldest_parked();
   void serve(int fd);
   std::shared_ptr<Connection> open_connection(int fd);
   void keep_spare(std::shared_ptr<Connection> connection) noexcept;
@@ -110,6 +116,9 @@ class Worker {
   WakeSet wake_;
   boost::asio::posix::stream_descriptor wake_in_asio_;
   bool wake_armed_ = false;
+  LogThrottle accept_failures_;  ///< the accept4() error line
+  LogThrottle shed_reports_;     ///< the line for connections closed to free a descriptor
+  int last_accept_error_ = 0;
   ConnectionContext connection_context_;
   std::unordered_map<Connection*, std::shared_ptr<Connection>> async_connections_;
   ParkedConnections parked_;  ///< waiting for the rest of their request, watched by the wake set

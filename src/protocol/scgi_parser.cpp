@@ -18,6 +18,22 @@ namespace {
 constexpr std::size_t max_header_limit = std::size_t{1} << 30;
 // Ten digits already declare 10 GB; refusing more means the length can never overflow.
 constexpr std::size_t max_length_digits = 10;
+// A declared length is only a promise: memory follows the bytes that arrive, so a peer that declares
+// a gigabyte and sends nothing costs at most this much.
+constexpr std::size_t initial_reserve = 64 * 1024;
+
+// Makes room for `more` bytes in `buffer`, which is to hold `declared` in the end: doubling, as
+// std::string does, but never past the declared length, so a complete buffer holds no slack.
+void make_room(std::string& buffer, std::size_t more, std::uint64_t declared) {
+  const std::size_t needed = buffer.size() + more;
+  if (needed <= buffer.capacity()) return;
+  const auto limit = static_cast<std::size_t>(declared);
+  buffer.reserve(std::min(limit, std::max(needed, buffer.capacity() * 2)));
+}
+
+// Gives a string's buffer back. Assigning an empty std::string would not: libstdc++ copies an
+// empty inline string into the existing buffer and keeps its capacity.
+void release(std::string& buffer) noexcept { std::string().swap(buffer); }
 
 }  // namespace
 
@@ -91,12 +107,13 @@ void ScgiParser::end_length() {
                                                   block_length_, limits_.max_header_bytes));
     return;
   }
-  storage_.reserve(static_cast<std::size_t>(block_length_));
+  storage_.reserve(std::min(static_cast<std::size_t>(block_length_), initial_reserve));
   phase_ = block_length_ == 0 ? Phase::comma : Phase::block;
 }
 
 std::size_t ScgiParser::feed_block(std::string_view bytes) {
   const std::size_t taken = std::min(static_cast<std::size_t>(block_length_) - storage_.size(), bytes.size());
+  make_room(storage_, taken, block_length_);
   storage_.append(bytes.data(), taken);
   if (storage_.size() == block_length_) phase_ = Phase::comma;
   return taken;
@@ -118,12 +135,13 @@ void ScgiParser::end_block(char terminator) {
     state_ = State::complete;
     return;
   }
-  body_.reserve(static_cast<std::size_t>(content_length_));
+  body_.reserve(std::min(static_cast<std::size_t>(content_length_), initial_reserve));
   state_ = State::body;
 }
 
 std::size_t ScgiParser::feed_body(std::string_view bytes) {
   const std::size_t taken = std::min(body_bytes_missing(), bytes.size());
+  make_room(body_, taken, content_length_);
   body_.append(bytes.data(), taken);
   if (body_.size() == content_length_) state_ = State::complete;
   return taken;
@@ -165,9 +183,9 @@ void ScgiParser::reset() noexcept {
   block_length_ = 0;
   content_length_ = 0;
   clear_buffers();
-  body_ = std::string();  // bodies can be megabytes: not kept
+  release(body_);  // bodies can be megabytes: not kept
   error_ = {};
-  detail_ = std::string();
+  release(detail_);
 }
 
 void ScgiParser::recycle(Request&& request) noexcept {
@@ -179,7 +197,7 @@ void ScgiParser::recycle(Request&& request) noexcept {
 void ScgiParser::clear_buffers() noexcept {
   storage_.clear();
   slots_.clear();
-  if (storage_.capacity() > kept_capacity) storage_ = std::string();
+  if (storage_.capacity() > kept_capacity) release(storage_);
   if (slots_.capacity() * sizeof(VariableSlot) > kept_capacity) slots_ = std::vector<VariableSlot>();
 }
 

@@ -32,7 +32,8 @@ struct ParserLimits {
 /// present and "1", neither is repeated, and no name is empty. Repeated HTTP_* variables are joined
 /// into the first one's place with ", " ("; " for HTTP_COOKIE), as HTTP joins repeated header fields;
 /// other repeated names keep their first value. Limits are enforced as soon as a declared length is
-/// known, before the bytes arrive. Once failed, the parser stays failed until reset().
+/// known, before the bytes arrive; memory is not: a declared length reserves at most 64 KiB, and the
+/// buffers grow with the bytes that actually come. Once failed, the parser stays failed until reset().
 class ScgiParser {
  public:
   enum class State : std::uint8_t {

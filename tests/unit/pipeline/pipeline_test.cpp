@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -14,7 +15,8 @@ namespace {
 // Records the order it is called in, and answers or throws when told to.
 class RecordingStage final : public Stage {
  public:
-  enum class Does { pass, answer, throw_on_request, throw_on_response, replace_response };
+  enum class Does { pass, answer, throw_on_request, throw_on_response, replace_response, run_out_of_memory_on_request,
+                    run_out_of_memory_on_response };
   RecordingStage(std::string name, std::vector<std::string>& log, Does does = Does::pass)
       : name_(std::move(name)), log_(log), does_(does) {}
 
@@ -22,6 +24,7 @@ class RecordingStage final : public Stage {
   StageResult on_request(Exchange& exchange) override {
     log_.push_back(name_ + ">");
     if (does_ == Does::throw_on_request) throw std::runtime_error("boom");
+    if (does_ == Does::run_out_of_memory_on_request) throw std::bad_alloc();
     if (does_ == Does::answer) {
       exchange.response = ResponseBuilder(200).body(name_).finish();
       return StageResult::answered;
@@ -31,6 +34,7 @@ class RecordingStage final : public Stage {
   void on_response(Exchange& exchange) override {
     log_.push_back("<" + name_);
     if (does_ == Does::throw_on_response) throw std::runtime_error("boom");
+    if (does_ == Does::run_out_of_memory_on_response) throw std::bad_alloc();
     if (does_ == Does::replace_response) exchange.response = ResponseBuilder(203).body("replaced").finish();
   }
 
@@ -101,6 +105,29 @@ TEST_F(PipelineTest, ExceptionOnTheWayOutBecomes500AndOuterStagesStillRun) {
   Exchange ex(request);
   p.run(ex);
   EXPECT_EQ(ex.response->status(), 500);
+  EXPECT_EQ(log, (std::vector<std::string>{"a>", "b>", "c>", "<b", "<a"}));
+}
+
+// Out of memory is no bug of the stage's: the request was too big for now, and 503 says so.
+TEST_F(PipelineTest, RunningOutOfMemoryBecomes503SeenByEarlierStages) {
+  Pipeline p;
+  p.append(stage("a"));
+  p.append(stage("b", Does::run_out_of_memory_on_request));
+  p.append(stage("c", Does::answer));
+  Exchange ex(request);
+  p.run(ex);
+  EXPECT_EQ(ex.response->status(), 503);
+  EXPECT_EQ(log, (std::vector<std::string>{"a>", "b>", "<a"}));
+}
+
+TEST_F(PipelineTest, RunningOutOfMemoryOnTheWayOutBecomes503) {
+  Pipeline p;
+  p.append(stage("a"));
+  p.append(stage("b", Does::run_out_of_memory_on_response));
+  p.append(stage("c", Does::answer));
+  Exchange ex(request);
+  p.run(ex);
+  EXPECT_EQ(ex.response->status(), 503);
   EXPECT_EQ(log, (std::vector<std::string>{"a>", "b>", "c>", "<b", "<a"}));
 }
 

@@ -19,9 +19,34 @@ class CountedAllocations {
 
   /// Allocations made by this thread since construction.
   std::size_t count() const noexcept;
+  /// The largest of them, in bytes (0 when none).
+  std::size_t largest() const noexcept;
+  /// Bytes this thread allocated since construction less those it freed (blocks allocated before
+  /// count too when freed, so this can go below zero). In usable sizes, which works with any
+  /// malloc, sanitizers' included.
+  std::ptrdiff_t net_bytes() const noexcept;
 
  private:
   std::size_t start_;
+  std::ptrdiff_t net_start_;
+  std::size_t outer_largest_;  ///< of an enclosing counter, restored (and raised) at destruction
+};
+
+/// While alive, this thread's allocations of more than `limit` bytes throw std::bad_alloc, as they
+/// do under an address-space limit: for tests of what a failed allocation costs.
+class RefusedAllocations {
+ public:
+  explicit RefusedAllocations(std::size_t limit) noexcept;
+  ~RefusedAllocations();
+  RefusedAllocations(const RefusedAllocations&) = delete;
+  RefusedAllocations& operator=(const RefusedAllocations&) = delete;
+
+  /// How many allocations were refused so far.
+  std::size_t refused() const noexcept;
+
+ private:
+  std::size_t outer_limit_;
+  std::size_t refused_start_;
 };
 
 /// What a whole process (a forked worker) allocates, kept in memory shared with the process that
