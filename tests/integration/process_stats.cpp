@@ -21,17 +21,6 @@ std::uint64_t status_bytes(pid_t pid, const std::string& field) {
   throw std::runtime_error("no " + field + " in /proc/" + std::to_string(pid) + "/status");
 }
 
-int open_descriptors(pid_t pid) {
-  std::error_code error;
-  int count = 0;
-  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", error), end; !error && it != end;
-       it.increment(error)) {
-    ++count;
-  }
-  if (error) throw std::runtime_error("cannot list /proc/" + std::to_string(pid) + "/fd: " + error.message());
-  return count;
-}
-
 std::string limited_binary(const TempDir& dir, const std::string& name, const std::string& ulimit_arguments,
                            const std::string& binary) {
   const std::string path = dir.file(name);

@@ -4,6 +4,7 @@
 // the limits hold for the master and every worker it forks).
 
 #include "harness.hpp"
+#include "process_figures.hpp"  // open_descriptors, rss_kib
 
 #include <cstdint>
 #include <string>
@@ -13,8 +14,6 @@ namespace pscgi::testing {
 
 /// A `kB` field of /proc/PID/status (VmRSS, VmSize, …) in bytes; throws when it cannot be read.
 std::uint64_t status_bytes(pid_t pid, const std::string& field);
-/// How many descriptors the process has open (entries of /proc/PID/fd); throws when it cannot.
-int open_descriptors(pid_t pid);
 
 /// Writes an executable `dir/name` that sets `ulimit_arguments` (e.g. "-n 256", "-v 786432") and
 /// execs `binary` with its own arguments: pass it to Server as the binary. The wrapper exits 99
