@@ -14,37 +14,40 @@ jobs=${PSCGI_FUZZ_JOBS:-$(nproc)}
 [[ $seconds =~ ^[1-9][0-9]*$ ]] || { echo "fuzz: SECONDS must be a positive number, got '$seconds'" >&2; exit 2; }
 
 bash "$root/scripts/install-deps.sh" --fuzz
-mapfile -t targets < <(sed -n 's/^  \([a-z_]*_fuzz\)$/\1/p' "$root/tests/fuzz/targets.cmake")
+mapfile -t targets < <(sed -n 's/^  \([a-z_]*_fuzz\))\{0,1\}$/\1/p' "$root/tests/fuzz/targets.cmake")
 ((${#targets[@]})) || { echo "fuzz: no targets found in tests/fuzz/targets.cmake" >&2; exit 1; }
 
+# -O1 and line tables only: a quicker build than RelWithDebInfo, still whole stack traces; asserts on.
 CC=clang CXX=clang++ cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DPSCGI_BUILD_FUZZ=ON -DPSCGI_BUILD_TESTS=OFF -DPSCGI_BUILD_BENCH=OFF -DPSCGI_WARNINGS_AS_ERRORS=ON >/dev/null
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DPSCGI_BUILD_FUZZ=ON -DPSCGI_BUILD_TESTS=OFF -DPSCGI_BUILD_BENCH=OFF -DPSCGI_WARNINGS_AS_ERRORS=ON >/dev/null
 build_started=$SECONDS
 cmake --build "$build_dir" -j "$jobs" --target pscgi_fuzz_targets
 echo "fuzz: built ${#targets[@]} targets in $((SECONDS - build_started)) s"
 
-# The inputs a target reads besides its working corpus.
-seed_inputs() {
-  local target=$1 line
-  echo "$root/tests/fuzz/corpus/$target"
+# A target's committed seeds, copied into one folder (libFuzzer reads folders, and seeds.txt may name
+# files): tests/fuzz/corpus/<target>/, what seeds.txt names, tests/fuzz/regressions/<target>/.
+gather_seeds() {
+  local target=$1 seeds=$2 line sources=("$root/tests/fuzz/corpus/$target")
   while read -r line; do
-    [[ $line == "$target "* ]] && echo "$root/${line#"$target "}"
+    if [[ $line == "$target "* ]]; then sources+=("$root/${line#"$target "}"); fi
   done < "$root/tests/fuzz/seeds.txt"
-  [[ -d $root/tests/fuzz/regressions/$target ]] && echo "$root/tests/fuzz/regressions/$target"
-  return 0
+  if [[ -d $root/tests/fuzz/regressions/$target ]]; then sources+=("$root/tests/fuzz/regressions/$target"); fi
+  rm -rf "$seeds"
+  mkdir -p "$seeds"
+  find "${sources[@]}" -type f -exec cp --backup=numbered -t "$seeds" {} +
 }
 
 run_target() {
-  local target=$1 corpus=$build_dir/corpus/$1 artifacts=$build_dir/artifacts/$1/
+  local target=$1 corpus=$build_dir/corpus/$1 artifacts=$build_dir/artifacts/$1/ seeds=$build_dir/seeds/$1
   rm -rf "$corpus" "$artifacts"
   mkdir -p "$corpus" "$artifacts"
-  local dict=() seeds=()
-  [[ -f $root/tests/fuzz/$target.dict ]] && dict=(-dict="$root/tests/fuzz/$target.dict")
-  mapfile -t seeds < <(seed_inputs "$target")
+  gather_seeds "$target" "$seeds"
+  local dict=()
+  if [[ -f $root/tests/fuzz/$target.dict ]]; then dict=(-dict="$root/tests/fuzz/$target.dict"); fi
   # -timeout: one input running 10 s is a hang; -rss_limit_mb: libFuzzer's default, said aloud.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$build_dir/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
-    -print_final_stats=1 -artifact_prefix="$artifacts" "${dict[@]}" "$corpus" "${seeds[@]}" \
+    -print_final_stats=1 -artifact_prefix="$artifacts" "${dict[@]}" "$corpus" "$seeds" \
     >"$build_dir/logs/$target.log" 2>&1
 }
 
@@ -52,11 +55,12 @@ run_target() {
 summarize() {
   local target=$1 log=$build_dir/logs/$1.log
   local runs time corpus
-  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
-  time=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -n1)
-  corpus=$(grep -oE 'corp: [0-9]+/[0-9]+[a-zA-Z]*' "$log" | tail -n1 | cut -d' ' -f2)
-  printf '%-20s %6s s %12s execs %8s/s  corpus %s inputs (%s files new)\n' "$target" "${time:-?}" "${runs:-?}" \
-    "$(( ${runs:-0} / (${time:-0} > 0 ? ${time:-1} : 1) ))" "${corpus:-?}" "$(find "$build_dir/corpus/$target" -type f | wc -l)"
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1 || true)
+  time=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -n1 || true)
+  corpus=$(grep -oE 'corp: [0-9]+/[0-9]+[a-zA-Z]*' "$log" | tail -n1 | cut -d' ' -f2 || true)
+  printf '%-20s %4s s %10s execs %7s/s  corpus %5s inputs %8s (%s new files)\n' "$target" "${time:-?}" \
+    "${runs:-?}" "$(( ${runs:-0} / (${time:-0} > 0 ? ${time:-1} : 1) ))" "${corpus%%/*}" "${corpus#*/}" \
+    "$(find "$build_dir/corpus/$target" -type f | wc -l)"
 }
 
 # A failed run: what libFuzzer and the sanitizers said, and the input that did it.
@@ -66,7 +70,7 @@ report_failure() {
   grep -E 'ERROR: |runtime error:|invariant broken|deadly signal|Test unit written to|SUMMARY:' "$log" | head -n 20 >&2 || true
   local input
   for input in "$build_dir/artifacts/$target"/*; do
-    [[ -f $input ]] && echo "fuzz: $target: crashing input: $input (replay: $build_dir/tests/fuzz/$target $input)" >&2
+    if [[ -f $input ]]; then echo "fuzz: $target: crashing input: $input (replay: $build_dir/tests/fuzz/$target $input)" >&2; fi
   done
   echo "fuzz: the whole log: $log" >&2
 }
