@@ -9,20 +9,35 @@
 namespace pscgi::config {
 namespace {
 
-// Only where each document starts matters here.
+// Where each document starts, and its first node (where LoadAll's Node::Mark() pointed).
 class DocumentStarts final : public YAML::EventHandler {
  public:
-  std::vector<YAML::Mark> marks;
+  struct Document {
+    YAML::Mark start;
+    std::optional<YAML::Mark> first_node;
+  };
+  std::vector<Document> documents;
 
-  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentStart(const YAML::Mark& mark) override { documents.push_back({mark, std::nullopt}); }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node_at(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node_at(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+    node_at(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node_at(mark);
+  }
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node_at(mark);
+  }
   void OnMapEnd() override {}
+
+ private:
+  void node_at(const YAML::Mark& mark) {
+    if (!documents.empty() && !documents.back().first_node) documents.back().first_node = mark;
+  }
 };
 
 }  // namespace
@@ -32,12 +47,12 @@ std::optional<SecondDocument> find_second_document(const std::string& text) {
   YAML::Parser parser(stream);
   DocumentStarts starts;
   // Two calls at most: the second is where LoadAll would loop forever.
-  if (!parser.HandleNextDocument(starts) || !parser.HandleNextDocument(starts) || starts.marks.size() < 2) {
+  if (!parser.HandleNextDocument(starts) || !parser.HandleNextDocument(starts) || starts.documents.size() < 2) {
     return std::nullopt;
   }
-  const YAML::Mark& first = starts.marks[0];
-  const YAML::Mark& second = starts.marks[1];
-  return SecondDocument{second, second.pos == first.pos};
+  const auto& first = starts.documents[0];
+  const auto& second = starts.documents[1];
+  return SecondDocument{second.first_node.value_or(second.start), second.start.pos == first.start.pos};
 }
 
 }  // namespace pscgi::config

@@ -12,7 +12,7 @@
 namespace pscgi::config {
 
 struct SecondDocument {
-  YAML::Mark mark;      ///< where it starts
+  YAML::Mark mark;      ///< where its first node starts (else the document)
   bool stuck = false;   ///< the parser did not move: the same spot as the first (a stray ',' or the like)
 };
 
