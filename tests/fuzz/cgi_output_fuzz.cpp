@@ -15,14 +15,6 @@ using namespace pscgi;
 using namespace pscgi::apps::cgi;
 using fuzz::require;
 
-bool has_control_byte(std::string_view value) {
-  for (const char c : value) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte < 0x20 && c != '\t') || byte == 0x7f) return true;
-  }
-  return false;
-}
-
 void check_head(const CgiHead& head, std::string_view output) {
   require(head.body.empty() || (head.body.data() >= output.data() &&
                                 head.body.data() + head.body.size() == output.data() + output.size()),
@@ -30,7 +22,7 @@ void check_head(const CgiHead& head, std::string_view output) {
   if (head.status) require(*head.status >= 200 && *head.status <= 599, "a status out of 200..599");
   for (const Header& header : head.headers) {
     require(!header.name.empty(), "a header without a name");
-    require(!has_control_byte(header.value), "a control byte in a header value");
+    require(!fuzz::has_control_byte(header.value), "a control byte in a header value");
     require(header.name.find(':') == std::string::npos, "a colon in a header name");
   }
 }

@@ -34,6 +34,16 @@ inline void require(bool condition, const char* what) {
   }
 }
 
+/// True when `text` holds a byte ResponseBuilder refuses in a header value (a control byte but tab,
+/// or DEL): an app that echoes such a target in a Location gets std::invalid_argument (a logged 500).
+inline bool has_control_byte(std::string_view text) {
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\t') || byte == 0x7f) return true;
+  }
+  return false;
+}
+
 /// Takes the next line (without its LF) off the front of `text`.
 inline std::string_view next_line(std::string_view& text) {
   const std::size_t end = text.find('\n');
