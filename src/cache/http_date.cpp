@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 namespace pscgi::cache {
@@ -81,7 +82,8 @@ std::optional<WallClock::time_point> to_time_point(const Fields& f) noexcept {
   const year_month_day date{year{f.year}, month{f.month + 1}, day{static_cast<unsigned>(f.day)}};
   // 60 is allowed for a leap second and read as the next second, as the RFC permits.
   if (!date.ok() || f.hour > 23 || f.minute > 59 || f.second > 60) return std::nullopt;
-  return sys_days{date} + hours{f.hour} + minutes{f.minute} + seconds{f.second};
+  const sys_seconds exact = sys_days{date} + hours{f.hour} + minutes{f.minute} + seconds{f.second};
+  return WallClock::time_point(std::clamp(exact.time_since_epoch(), -http_date_limit, http_date_limit));
 }
 
 std::optional<Fields> parse_imf_fixdate(std::string_view text) noexcept {

@@ -1,6 +1,7 @@
 #include "config/yaml_loader.hpp"
 
 #include "config/settings.hpp"
+#include "config/yaml_documents.hpp"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -60,20 +61,24 @@ class Loader {
   }
 
   YAML::Node parse(const std::string& text) const {
-    std::vector<YAML::Node> documents;
+    std::optional<SecondDocument> second;
+    YAML::Node root;
     try {
-      documents = YAML::LoadAll(text);
+      second = find_second_document(text);  // not YAML::LoadAll: see yaml_documents.hpp
+      if (!second || !second->stuck) root = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
       fail(position_of(e.mark), "",
            fmt::format("YAML syntax error: {}{}", e.msg, syntax_hint(e.msg, line_at(text, e.mark.line))));
     }
-    if (documents.empty() || documents.front().IsNull()) {
+    if (second && second->stuck) {
+      fail(position_of(second->mark), "", "YAML syntax error: cannot read on from here (a ',' outside [ ] or { }?)");
+    }
+    if (root.IsNull()) {
       fail({}, "",
            "the file has no settings (an empty file is refused so that a wrong path or a truncated file "
            "is noticed); see docs/configuration.md");
     }
-    if (documents.size() > 1) fail(position_of(documents[1].Mark()), "", "only one YAML document is allowed");
-    const YAML::Node& root = documents.front();
+    if (second) fail(position_of(second->mark), "", "only one YAML document is allowed");
     if (!root.IsMap()) {
       fail(position_of(root.Mark()), "", fmt::format("expected a map of settings, got {}", describe_node(root)));
     }

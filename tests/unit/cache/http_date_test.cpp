@@ -40,5 +40,16 @@ TEST(HttpDateTest, FormatsImfFixdateAndRoundTrips) {
   EXPECT_EQ(parse_http_date(format_http_date(leap_day)), leap_day);
 }
 
+// Found by conditional_fuzz: years past 2262 (and before 1677) overflowed WallClock's nanoseconds.
+TEST(HttpDateTest, DatesFarFromNowAreClampedNotOverflowed) {
+  const WallClock::time_point far_future(http_date_limit);
+  const WallClock::time_point far_past(-http_date_limit);
+  EXPECT_EQ(parse_http_date("Fri, 31 Dec 9999 23:59:59 GMT"), far_future);
+  EXPECT_EQ(parse_http_date("Mon, 01 Jan 0001 00:00:00 GMT"), far_past);
+  EXPECT_EQ(parse_http_date(format_http_date(far_future)), far_future);
+  EXPECT_LT(*parse_http_date("Sun, 06 Nov 2101 08:49:37 GMT"), far_future);
+  EXPECT_GT(far_future - far_past, WallClock::duration::zero());  // Expires - Date cannot overflow
+}
+
 }  // namespace
 }  // namespace pscgi::cache

@@ -60,6 +60,18 @@ TEST(LifetimeTest, PastOrInvalidExpiresAndMaxAgeZeroGiveNoLifetime) {
             Duration::zero());
 }
 
+// Found by cache_policy_fuzz (an Expires in the year 299): dates centuries away overflowed WallClock.
+TEST(LifetimeTest, ExpiresAndDateCenturiesApartGiveACappedOrZeroLifetime) {
+  auto with = [](std::string expires, std::string date) {
+    return ResponseBuilder(200).header("Expires", std::move(expires)).header("Date", std::move(date));
+  };
+  const config::CacheSettings settings;
+  EXPECT_EQ(lifetime_of(with("Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT")).value,
+            settings.max_ttl);
+  EXPECT_LE(lifetime_of(with("Mon, 01 Jan 0001 00:00:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT")).value,
+            Duration::zero());
+}
+
 TEST(LifetimeTest, MaxTtlCapsEverySource) {
   config::CacheSettings settings;
   settings.max_ttl = 20s;

@@ -30,6 +30,13 @@ TEST(YamlLoaderErrorsTest, OutOfRange) {
   EXPECT_THAT(error_of("workers:\n  count: 99999999999999999999\n"), HasSubstr("must be between 1 and 1024"));
 }
 
+// Found by config_loader_fuzz: yaml-cpp's LoadAll never returned for a document starting with ','.
+TEST(YamlLoaderErrorsTest, StrayCommaIsASyntaxErrorNotAHang) {
+  EXPECT_EQ(error_of(","), "pscgi.yaml:1:1: YAML syntax error: cannot read on from here (a ',' outside [ ] or { }?)");
+  EXPECT_THAT(error_of("# comment\n, 2m\n"), HasSubstr("pscgi.yaml:2:1: YAML syntax error"));
+  EXPECT_THAT(error_of("listen: unix:/tmp/a.sock\n---\n,\n"), HasSubstr("only one YAML document is allowed"));
+}
+
 TEST(YamlLoaderErrorsTest, UnknownKeyAtTheTopLevel) {
   EXPECT_EQ(error_of("backlog: 5\nlisen: unix:/tmp/a.sock\n"),
             "pscgi.yaml:2:1: lisen: unknown key (did you mean listen?)");
