@@ -15,6 +15,14 @@
 
 namespace pscgi::testing {
 
+/// True in the AddressSanitizer build: its allocator keeps freed memory in quarantine and its
+/// shadow memory counts in RSS, so RSS bounds measured on the real binary mean nothing there.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool built_with_address_sanitizer = true;
+#else
+inline constexpr bool built_with_address_sanitizer = false;
+#endif
+
 using namespace std::chrono_literals;
 
 class TempDir {

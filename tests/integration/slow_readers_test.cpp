@@ -115,7 +115,9 @@ TEST_F(SlowReadersTest, PeersThatNeverReadAreCutOldestFirstAndTheWorkerStaysBoun
   const std::size_t limit = baseline + bound + page_bytes + 16 * MiB;
   std::cout << "[ figures  ] worker RSS idle " << baseline / MiB << " MiB, peak with " << never_readers
             << " never-readers " << peak / MiB << " MiB (limit " << limit / MiB << " MiB)\n";
-  EXPECT_LT(peak, limit);
+  if (!built_with_address_sanitizer) {
+    EXPECT_LT(peak, limit);
+  }
 }
 
 TEST_F(SlowReadersTest, APeerThatReadsSlowlyButSteadilyGetsItsWholePage) {

@@ -16,9 +16,15 @@ namespace {
 
 constexpr std::size_t big_answer = 4 * 1024 * 1024;
 
-class ConnectionBudgetTest : public ConnectionTest {
- protected:
+// The budget must outlive the io_context of ConnectionTest: destroying the context destroys the
+// handlers that still hold connections, and each gives its seat back to the budget. Base classes
+// are destroyed in reverse order, so the budget, in the first base, goes last.
+struct BudgetHolder {
   OutputBudget budget{big_answer};  // one answer fits, two do not
+};
+
+class ConnectionBudgetTest : public BudgetHolder, public ConnectionTest {
+ protected:
   std::shared_ptr<Connection> second;
   int second_peer = -1;
 
