@@ -22,14 +22,10 @@
 namespace pscgi::testing {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-// AddressSanitizer maps terabytes of shadow memory (no address-space limit can hold it), its
-// allocator reports an allocation it cannot make and aborts instead of throwing std::bad_alloc,
+// Under AddressSanitizer (built_with_address_sanitizer, harness.hpp) no address-space limit can
+// hold its terabytes of shadow memory, its allocator aborts instead of throwing std::bad_alloc,
 // and its own mappings move VmSize.
-constexpr bool address_sanitizer = true;
-#else
-constexpr bool address_sanitizer = false;
-#endif
+constexpr bool address_sanitizer = built_with_address_sanitizer;
 
 constexpr std::uint64_t gib = std::uint64_t{1} << 30;
 constexpr std::uint64_t mib = std::uint64_t{1} << 20;

@@ -27,12 +27,17 @@ def children(pid):
     return sorted(found)
 
 
-for master in (int(p) for p in sys.argv[1:]):
-    for pid in children(master):
-        status = field_kib(f"/proc/{pid}/status", {"VmRSS"})
-        rollup = field_kib(f"/proc/{pid}/smaps_rollup", {"Pss", "Private_Clean", "Private_Dirty"})
-        print(json.dumps({
-            "master": master, "pid": pid, "rss_kib": status.get("VmRSS"),
-            "pss_kib": rollup.get("Pss"),
-            "private_kib": rollup.get("Private_Clean", 0) + rollup.get("Private_Dirty", 0),
-        }))
+def main():
+    for master in (int(p) for p in sys.argv[1:]):
+        for pid in children(master):
+            status = field_kib(f"/proc/{pid}/status", {"VmRSS"})
+            rollup = field_kib(f"/proc/{pid}/smaps_rollup", {"Pss", "Private_Clean", "Private_Dirty"})
+            print(json.dumps({
+                "master": master, "pid": pid, "rss_kib": status.get("VmRSS"),
+                "pss_kib": rollup.get("Pss"),
+                "private_kib": rollup.get("Private_Clean", 0) + rollup.get("Private_Dirty", 0),
+            }))
+
+
+if __name__ == "__main__":
+    main()

@@ -9,6 +9,9 @@ import json
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from proc_mem import children  # noqa: E402  (bench/scenarios/tools/proc_mem.py)
+
 
 def rss_kib(pid):
     try:
@@ -34,14 +37,6 @@ def state(pid):
             return f.read().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "?"
-
-
-def children(pid):
-    found = []
-    for task in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{task}/children") as f:
-            found += [int(c) for c in f.read().split()]
-    return sorted(found)
 
 
 def main():
