@@ -39,17 +39,33 @@ new_server_dir() {
 # start_pscgi NAME [key=value ...]: pscgi with the demo app. Keys (defaults in brackets):
 # workers [2], max_requests [0], jitter [0], cache [true], ttl [60s], max_entries [~],
 # max_bytes [32MiB], max_object_bytes [1MiB], pipeline ["access_log, conditional, cache"],
-# access_log [off], metrics [off]. metrics=on adds a metrics: section (the JSON at METRICS_PATH.json,
-# for unix clients and 127.0.0.1) and puts the metrics stage before conditional in the pipeline.
+# access_log [off], metrics [off], outer [false], outer_max_ttl [pscgi's default, 1s]. metrics=on adds a
+# metrics: section (the JSON at METRICS_PATH.json, for unix clients and 127.0.0.1) and puts the
+# metrics stage before conditional in the pipeline. outer=true writes cache.outer (pscgi tells nginx
+# in X-Accel-Expires how long it may keep each answer: an "outer:" site of start_nginx), and
+# cache.outer_max_ttl when outer_max_ttl is given; without outer=true neither key is written, so
+# the config is the same as before the option existed.
 METRICS_PATH=/_pscgi/metrics
 start_pscgi() {
   local name=$1
   shift
   local -A s=([workers]=2 [max_requests]=0 [jitter]=0 [cache]=true [ttl]=60s [max_entries]='~'
     [max_bytes]=32MiB [max_object_bytes]=1MiB [pipeline]='access_log, conditional, cache'
-    [access_log]=off [metrics]=off)
+    [access_log]=off [metrics]=off [outer]=false [outer_max_ttl]='')
   local kv
   for kv in "$@"; do s[${kv%%=*}]=${kv#*=}; done
+  # The template's @CACHE_OUTER@ line, inside its cache: section: the outer keys (GNU sed turns the
+  # \n into a line break), or nothing.
+  local outer_sed='/^@CACHE_OUTER@$/d' outer_settings=""
+  if [[ ${s[outer]} == true ]]; then
+    local outer_lines='  outer: true'
+    outer_settings=" outer=true"
+    if [[ -n ${s[outer_max_ttl]} ]]; then
+      outer_lines+="\n  outer_max_ttl: ${s[outer_max_ttl]}"
+      outer_settings+=" outer_max_ttl=${s[outer_max_ttl]}"
+    fi
+    outer_sed="s|^@CACHE_OUTER@\$|$outer_lines|"
+  fi
   [[ ${s[metrics]} == on && ${s[pipeline]} != *metrics* ]] && s[pipeline]=${s[pipeline]/conditional/metrics, conditional}
   new_server_dir "$name"
   local dir=${SRV_DIR[$name]}
@@ -60,6 +76,7 @@ start_pscgi() {
     -e "s|@JITTER@|${s[jitter]}|" -e "s|@ERROR_LOG@|$dir/error.log|" -e "s|@ACCESS_LOG@|$access|" \
     -e "s|@CACHE_ENABLED@|${s[cache]}|" -e "s|@TTL@|${s[ttl]}|" -e "s|@MAX_ENTRIES@|${s[max_entries]}|" \
     -e "s|@MAX_BYTES@|${s[max_bytes]}|" -e "s|@MAX_OBJECT_BYTES@|${s[max_object_bytes]}|" \
+    -e "$outer_sed" \
     "$TEMPLATES/pscgi.yaml.in" >"$dir/pscgi.yaml"
   if [[ ${s[metrics]} == on ]]; then
     printf 'metrics:\n  path: %s\n  allow: [127.0.0.1, unix]\n' "$METRICS_PATH" >>"$dir/pscgi.yaml"
@@ -71,7 +88,7 @@ start_pscgi() {
   own_pid "$!"
   SRV_SOCK[$name]=$dir/pscgi.sock
   SRV_METRICS[$name]=${s[metrics]}
-  SRV_SETTINGS[$name]="server=pscgi workers=${s[workers]} max_requests=${s[max_requests]} jitter=${s[jitter]} cache=${s[cache]} ttl=${s[ttl]} max_entries=${s[max_entries]} max_bytes=${s[max_bytes]} max_object_bytes=${s[max_object_bytes]} pipeline=[${s[pipeline]// /}] access_log=${s[access_log]} metrics=${s[metrics]}"
+  SRV_SETTINGS[$name]="server=pscgi workers=${s[workers]} max_requests=${s[max_requests]} jitter=${s[jitter]} cache=${s[cache]} ttl=${s[ttl]} max_entries=${s[max_entries]} max_bytes=${s[max_bytes]} max_object_bytes=${s[max_object_bytes]} pipeline=[${s[pipeline]// /}] access_log=${s[access_log]} metrics=${s[metrics]}$outer_settings"
   wait_scgi_ready "$name" /hello
 }
 
@@ -126,9 +143,10 @@ start_uwsgi() {
 
 # start_nginx NAME SITE...: one nginx (master + 1 worker) with a server block on its own 127.0.0.1
 # port per SITE. A SITE is "static:FILE" (FILE served for every URI: the ceiling), the name of an
-# SCGI server started above (scgi_pass to its socket), or "microcache:SERVER": scgi_pass to SERVER
-# behind nginx's own scgi_cache, a 1 s microcache (microcache_block). SRV_PORT["NAME/SITE"] is the
-# port of each.
+# SCGI server started above (scgi_pass to its socket), "microcache:SERVER": scgi_pass to SERVER
+# behind nginx's own scgi_cache, a 1 s microcache (microcache_block), or "outer:SERVER": scgi_pass
+# to SERVER (a pscgi with outer=true) behind nginx's scgi_cache following pscgi's X-Accel-Expires
+# (outer_block). SRV_PORT["NAME/SITE"] is the port of each.
 start_nginx() {
   local name=$1
   shift
@@ -148,6 +166,8 @@ start_nginx() {
       servers+="  server { listen 127.0.0.1:$port; location / { root $dir/www; default_type text/html; rewrite ^ /page.html break; } }"$'\n'
     elif [[ $site == microcache:* ]]; then
       servers+=$(microcache_block "$dir" "$port" "${SRV_SOCK[${site#microcache:}]}")$'\n'
+    elif [[ $site == outer:* ]]; then
+      servers+=$(outer_block "$dir" "$port" "${SRV_SOCK[${site#outer:}]}")$'\n'
     else
       servers+="  server { listen 127.0.0.1:$port; location / { include /etc/nginx/scgi_params; scgi_pass unix:${SRV_SOCK[$site]}; } }"$'\n'
     fi
@@ -181,6 +201,23 @@ microcache_block() {
   printf '  server { listen 127.0.0.1:%s; location / { include /etc/nginx/scgi_params; scgi_pass unix:%s;' "$port" "$socket"
   printf ' scgi_cache micro%s; scgi_cache_key $host$request_uri; scgi_cache_valid 200 1s;' "$port"
   printf ' scgi_cache_lock on; scgi_cache_use_stale updating; add_header X-Microcache $upstream_cache_status; } }'
+}
+
+# The server block of an "outer:" site: nginx's scgi_cache as the outer level of two (docs/cache.md,
+# cache.outer). It names no lifetime (no scgi_cache_valid): nginx keeps exactly what pscgi's
+# X-Accel-Expires allows, for as long as it says; requests with Authorization or a cookie neither
+# read nor fill it; lock and use_stale as in the microcache, plus stale answers on backend errors.
+# TODO(issue 13): take these directives from config/nginx.conf's shipped block once it exists.
+# shellcheck disable=SC2016 # $host, $request_uri, $http_* and $upstream_cache_status are nginx variables
+outer_block() {
+  local dir=$1 port=$2 socket=$3
+  printf '  scgi_cache_path %s levels=1:2 keys_zone=outer%s:10m max_size=256m inactive=10s use_temp_path=off;\n' \
+    "$dir/outer-$port" "$port"
+  printf '  server { listen 127.0.0.1:%s; location / { include /etc/nginx/scgi_params; scgi_pass unix:%s;' "$port" "$socket"
+  printf ' scgi_cache outer%s; scgi_cache_key $host$request_uri;' "$port"
+  printf ' scgi_cache_bypass $http_authorization $http_cookie; scgi_no_cache $http_authorization $http_cookie;'
+  printf ' scgi_cache_lock on; scgi_cache_use_stale updating error timeout; scgi_cache_methods GET HEAD;'
+  printf ' add_header X-Outer-Cache $upstream_cache_status; } }'
 }
 
 # Stops a server by name (gracefully: TERM) and forgets it.
