@@ -12,6 +12,9 @@
 #    current one, so "1s" keeps an entry 1 to 2 s, while pscgi's "@second" form keeps it at most
 #    outer_max_ttl (0 to 1 s with 1s, 1 to 2 s with 2s): the 2s row is the like-for-like one.
 # The microcache row is each repetition's base: the target compares the two levels with it.
+# Then what the outer block costs a page pscgi does not let nginx keep (X-Accel-Expires: 0, here the
+# demo app's uncacheable trivial page, UNCACHEABLE_URI): the same pscgi (cache.outer on) behind a
+# plain scgi_pass (the base) and behind the outer block, the URI alone on 16 connections.
 
 TWO_LEVELS_PAGES=1000
 TWO_LEVELS_TEMPLATE='/work?ms=2&page={}'
@@ -27,16 +30,20 @@ scenario_13() {
   start_pscgi s13-micro "${backend[@]}"
   start_pscgi s13-outer "${backend[@]}" outer=true
   start_pscgi s13-outer2 "${backend[@]}" outer=true outer_max_ttl=2s
-  start_nginx s13-nginx s13-plain microcache:s13-micro outer:s13-outer outer:s13-outer2
+  start_nginx s13-nginx s13-plain microcache:s13-micro outer:s13-outer outer:s13-outer2 s13-outer
   local -x ZIPF_PAGES=$TWO_LEVELS_PAGES ZIPF_TEMPLATE=$TWO_LEVELS_TEMPLATE
-  local -x WRK_SCRIPT=$TOOLS/wrk_zipf.lua
   # wrk's URL names only the server: the script draws each request's URI.
-  local label='/work?ms=2'
+  local label='/work?ms=2' zipf=$TOOLS/wrk_zipf.lua
   for ((rep = 1; rep <= REPS; rep++)); do
-    measure_wrk s13-nginx s13-plain 13 levels "pscgi cache only" "$rep" "$label"
-    BASELINE=1 measure_wrk s13-nginx microcache:s13-micro 13 levels "nginx microcache by hand" "$rep" "$label"
-    measure_wrk s13-nginx outer:s13-outer 13 levels "two levels (cache.outer)" "$rep" "$label"
-    measure_wrk s13-nginx outer:s13-outer2 13 levels "two levels, outer_max_ttl 2s" "$rep" "$label"
+    WRK_SCRIPT=$zipf measure_wrk s13-nginx s13-plain 13 levels "pscgi cache only" "$rep" "$label"
+    WRK_SCRIPT=$zipf BASELINE=1 measure_wrk s13-nginx microcache:s13-micro 13 levels \
+      "nginx microcache by hand" "$rep" "$label"
+    WRK_SCRIPT=$zipf measure_wrk s13-nginx outer:s13-outer 13 levels "two levels (cache.outer)" "$rep" "$label"
+    WRK_SCRIPT=$zipf measure_wrk s13-nginx outer:s13-outer2 13 levels "two levels, outer_max_ttl 2s" "$rep" "$label"
+  done
+  for ((rep = 1; rep <= REPS; rep++)); do
+    BASELINE=1 measure_wrk s13-nginx s13-outer 13 uncacheable "uncacheable page, plain scgi_pass" "$rep" "$UNCACHEABLE_URI"
+    measure_wrk s13-nginx outer:s13-outer 13 uncacheable "uncacheable page, outer block" "$rep" "$UNCACHEABLE_URI"
   done
   stop_server s13-nginx
   stop_server s13-plain
