@@ -4,10 +4,12 @@
 # 1000: the whole hot set fits, metrics on so each row says how many requests reached the app):
 #  - pscgi's cache only: nginx passes every request on (plain scgi_pass);
 #  - nginx's microcache written by hand (servers.sh microcache_block: every 200 kept 1 s, lock,
-#    use_stale updating) in front of pscgi's cache: what an operator would run by hand;
-#  - two levels: nginx's scgi_cache with the outer block (servers.sh outer_block: no lifetime of
-#    its own) in front of pscgi with cache.outer on, outer_max_ttl 1s (the default), so nginx keeps
-#    what pscgi's rules allow for as long as pscgi's X-Accel-Expires says;
+#    use_stale updating) in front of pscgi's cache: what an operator would run by hand. Its
+#    entries are deleted after the same inactive= as the shipped block's (scenario 11's 10 s would
+#    empty it between two repetitions, and only the lifetimes should differ);
+#  - two levels: nginx's scgi_cache with the block config/nginx.conf ships (servers.sh
+#    outer_block: no lifetime of its own) in front of pscgi with cache.outer on, outer_max_ttl 1s
+#    (the default), so nginx keeps what pscgi's rules allow for as long as X-Accel-Expires says;
 #  - the same with outer_max_ttl 2s. nginx counts scgi_cache_valid in whole seconds from the
 #    current one, so "1s" keeps an entry 1 to 2 s, while pscgi's "@second" form keeps it at most
 #    outer_max_ttl (0 to 1 s with 1s, 1 to 2 s with 2s): the 2s row is the like-for-like one.
@@ -30,7 +32,9 @@ scenario_13() {
   start_pscgi s13-micro "${backend[@]}"
   start_pscgi s13-outer "${backend[@]}" outer=true
   start_pscgi s13-outer2 "${backend[@]}" outer=true outer_max_ttl=2s
-  start_nginx s13-nginx s13-plain microcache:s13-micro outer:s13-outer outer:s13-outer2 s13-outer
+  read_outer_block
+  MICROCACHE_INACTIVE=$OUTER_INACTIVE start_nginx s13-nginx s13-plain microcache:s13-micro \
+    outer:s13-outer outer:s13-outer2 s13-outer
   local -x ZIPF_PAGES=$TWO_LEVELS_PAGES ZIPF_TEMPLATE=$TWO_LEVELS_TEMPLATE
   # wrk's URL names only the server: the script draws each request's URI.
   local label='/work?ms=2' zipf=$TOOLS/wrk_zipf.lua

@@ -81,7 +81,7 @@ measure_wrk() {
     pids+=("${SRV_PID[$backend]}")
     settings=${SRV_SETTINGS[$backend]}
     [[ $site == microcache:* ]] && settings+=" nginx_microcache=1s"
-    [[ $site == outer:* ]] && settings+=" nginx_outer=${OUTER_BLOCK_SOURCE:-builtin}"
+    [[ $site == outer:* ]] && settings+=" nginx_outer=config/nginx.conf"
   fi
   [[ -n ${WRK_SCRIPT:-} ]] && settings+=" wrk_script=$(basename "$WRK_SCRIPT")"
   next_record
