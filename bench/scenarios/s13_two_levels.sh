@@ -27,7 +27,7 @@ scenario_13() {
     note 13 "skipped: wrk is not installed (Debian package wrk)"
     return 0
   fi
-  local rep backend=(workers=2 ttl=10s max_entries=$TWO_LEVELS_PAGES metrics=on)
+  local rep backend=(workers=2 ttl=10s "max_entries=$TWO_LEVELS_PAGES" metrics=on)
   start_pscgi s13-plain "${backend[@]}"
   start_pscgi s13-micro "${backend[@]}"
   start_pscgi s13-outer "${backend[@]}" outer=true
