@@ -59,6 +59,8 @@ class Exchange {
   std::chrono::steady_clock::time_point accepted_at_;
   friend struct pipeline::ExchangeInternals;
   pipeline::CacheOutcome cache_outcome_{};  ///< what the cache did, for the access log
+  std::int64_t outer_keep_until_ = -1;      ///< what an outer cache may do with the answer (cache.outer)
+  const Response* outer_answer_ = nullptr;  ///< the answer that verdict is about
 };
 
 }  // namespace pscgi

@@ -3,6 +3,7 @@
 #include "cache/cache_control.hpp"
 #include "cache/cache_key.hpp"
 #include "cache/lifetime.hpp"
+#include "cache/outer_cache.hpp"
 #include "pipeline/exchange_internals.hpp"
 
 #include <fmt/format.h>
@@ -17,7 +18,9 @@ namespace pscgi::cache {
 namespace {
 
 using pipeline::CacheOutcome;
+using pipeline::OuterVerdict;
 using pipeline::set_cache_outcome;
+using pipeline::set_outer_verdict;
 
 std::int64_t whole_seconds(std::chrono::milliseconds d) noexcept {
   return std::chrono::duration_cast<std::chrono::seconds>(d).count();
@@ -70,6 +73,11 @@ void CacheStage::on_worker_exit() {
 }
 
 StageResult CacheStage::on_request(Exchange& exchange) {
+  // Until the cache decides otherwise, an outer cache keeps nothing: pscgi stores nothing.
+  if (settings_.outer) {
+    set_outer_verdict(exchange, {OuterVerdict::dont_keep, nullptr});
+    wall_at_request_ = wall_now();
+  }
   if (!settings_.enabled) return StageResult::pass;
   follow_generation();
   const Request& request = exchange.original_request();
@@ -92,6 +100,7 @@ StageResult CacheStage::on_request(Exchange& exchange) {
     if (slot_) slot_->publish_cache_hit(counters_.lookups, counters_.hits);
     set_cache_outcome(exchange, CacheOutcome::hit);
     exchange.response = entry->response();
+    if (settings_.outer) allow_outer_cache(exchange, entry->expires() - now);
     if (settings_.debug_headers) {
       const auto ttl = std::chrono::duration_cast<std::chrono::milliseconds>(entry->expires() - now);
       add_debug_headers(exchange, fmt::format("pscgi; hit; ttl={}", whole_seconds(ttl)));
@@ -163,8 +172,7 @@ void CacheStage::store_response(Exchange& exchange, const ResponsePtr& response,
   StoreRefusal refusal = response_store_refusal(*response, cache_control, settings_);
   config::Duration lifetime{0};
   if (refusal == StoreRefusal::none) {
-    const WallClock::time_point wall_now = hooks_.wall_clock ? hooks_.wall_clock() : WallClock::now();
-    lifetime = freshness_lifetime(*response, cache_control, settings_, wall_now).value;
+    lifetime = freshness_lifetime(*response, cache_control, settings_, wall_now()).value;
     if (settings_.ttl_jitter > 0) lifetime = apply_jitter(lifetime, settings_.ttl_jitter * draw_unit());
     if (lifetime <= config::Duration::zero()) refusal = StoreRefusal::zero_ttl;
   }
@@ -177,6 +185,7 @@ void CacheStage::store_response(Exchange& exchange, const ResponsePtr& response,
   if (refusal == StoreRefusal::none) {
     ++counters_.stores;
     set_cache_outcome(exchange, CacheOutcome::stored);
+    if (settings_.outer) allow_outer_cache(exchange, lifetime);
     if (settings_.debug_headers)
       add_debug_headers(exchange, fmt::format("pscgi; fwd=miss; stored; ttl={}", whole_seconds(lifetime)));
     return;
@@ -202,6 +211,17 @@ bool CacheStage::insert(const Request& request, const Response& response, const 
 
 void CacheStage::forget(const Request& request, TimePoint now) {
   if (find_entry(request, now)) store_.erase(key_);
+}
+
+WallClock::time_point CacheStage::wall_now() const {
+  return hooks_.wall_clock ? hooks_.wall_clock() : WallClock::now();
+}
+
+// `left`: how much longer pscgi itself may serve exchange.response, from the request's time.
+void CacheStage::allow_outer_cache(Exchange& exchange, TimePoint::duration left) const {
+  const auto keep_for =
+      std::min(std::chrono::duration_cast<std::chrono::milliseconds>(left), settings_.outer_max_ttl);
+  set_outer_verdict(exchange, {outer_keep_until(wall_at_request_, keep_for), exchange.response.get()});
 }
 
 double CacheStage::draw_unit() {

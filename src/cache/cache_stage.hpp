@@ -47,7 +47,8 @@ struct CacheCounters {
 
 /// Seams for tests. Empty functions mean the real thing.
 struct CacheStageHooks {
-  /// The wall clock, used only to read an Expires without a Date. Default: system_clock::now.
+  /// The wall clock, used to read an Expires without a Date and, with cache.outer, to say until
+  /// which second nginx may keep an answer. Default: system_clock::now.
   std::function<WallClock::time_point()> wall_clock;
   /// A number in [0, 1) scaled by ttl_jitter to cut each lifetime. Default: a std::mt19937_64
   /// seeded in on_worker_start from std::random_device and the pid, so workers differ.
@@ -62,7 +63,9 @@ std::size_t default_max_entries(const config::WorkerSettings& workers) noexcept;
 /// tests. The key and the bypass rules read Exchange::original_request(). It answers HEAD with the
 /// stored GET response itself, and runs a HEAD miss as GET (Exchange::replace_request) so that the
 /// full response is stored; the body is left out where the answer is written, not here.
-/// What it did is left on the exchange as a pipeline::CacheOutcome. With a scoreboard, its counters
+/// What it did is left on the exchange as a pipeline::CacheOutcome, and with cache.outer what an
+/// outer cache may do with the answer as a pipeline::OuterVerdict (a hit or a stored response may be
+/// kept as long as pscgi keeps it, at most outer_max_ttl; anything else not at all). With a scoreboard, its counters
 /// are published into the worker's slot (WorkerInfo::slot) after every request it sees.
 class CacheStage final : public Stage {
  public:
@@ -88,6 +91,8 @@ class CacheStage final : public Stage {
   bool insert(const Request& request, const Response& response, const ResponsePtr& stored, TimePoint now,
               TimePoint expires, std::chrono::milliseconds stale_window);
   void forget(const Request& request, TimePoint now);
+  WallClock::time_point wall_now() const;
+  void allow_outer_cache(Exchange& exchange, TimePoint::duration left) const;
   double draw_unit();
   void add_debug_headers(Exchange& exchange, std::string cache_status) const;
   void sync_store_counters() noexcept;
@@ -102,6 +107,7 @@ class CacheStage final : public Stage {
   ResponseCache store_;
   std::string key_;      ///< reused for every lookup, so a hit allocates nothing
   std::string variant_;  ///< reused when storing a response that varies
+  WallClock::time_point wall_at_request_;  ///< read once per request when cache.outer is on
   CacheCounters counters_;
   std::shared_ptr<process::Scoreboard> scoreboard_;  ///< null: nothing is published
   std::optional<process::SlotWriter> slot_;          ///< this worker's, from on_worker_start

@@ -93,6 +93,8 @@ struct CacheSettings {
   std::vector<int> statuses = {200, 203, 204, 300, 301, 404, 410};
   bool honor_request_no_cache = false;               ///< obey request Cache-Control/Pragma no-cache
   Duration stale_if_error = Duration::zero();        ///< serve an expired entry this long when the app fails
+  bool outer = false;                                ///< tell nginx's cache in front what it may keep
+  Duration outer_max_ttl = std::chrono::seconds(1);  ///< the longest nginx may keep an answer
 };
 
 /// `metrics:` — the pool's figures from the scoreboard, answered by every worker at `path`

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace pscgi::config {
@@ -181,6 +182,18 @@ std::vector<Setting> cache_settings() {
           "cache.stale_if_error", [](auto& c) -> auto& { return c.cache.stale_if_error; }, Duration::zero(), kMonth,
           "When the app fails (an exception or a 5xx answer), an expired entry that expired at most "
           "this long ago is served instead. `0`: never serve an expired entry."),
+      boolean_setting(
+          "cache.outer", [](auto& c) -> auto& { return c.cache.outer; },
+          "Tells a cache in front of pscgi (nginx's `scgi_cache`: the block in config/nginx.conf) how long "
+          "it may keep each answer, with `X-Accel-Expires`: as long as pscgi's own cache keeps it, at "
+          "most `cache.outer_max_ttl`, and not at all for what pscgi would not store, for 304s and for "
+          "answers to HEAD. nginx reads the header and never passes it on. Needs the `cache` stage "
+          "(docs/cache.md, \"Two cache levels\")."),
+      duration_setting(
+          "cache.outer_max_ttl", [](auto& c) -> auto& { return c.cache.outer_max_ttl; }, seconds(1), kMonth,
+          "With `cache.outer`, the longest nginx may keep an answer: after a `USR2` flush, nginx may serve "
+          "an old page this long (open-source nginx cannot be purged). nginx counts whole seconds, so "
+          "pscgi ends each outer lifetime at the last second boundary before its own limit."),
   };
 }
 
@@ -216,6 +229,13 @@ std::vector<Relation> cache_relations() {
          if (c.cache.max_object_bytes <= c.cache.max_bytes) return std::nullopt;
          return fmt::format("cache.max_object_bytes ({}) is larger than cache.max_bytes ({})",
                             format_size(c.cache.max_object_bytes), format_size(c.cache.max_bytes));
+       }},
+      {"cache.outer", "pipeline",
+       [](const Config& c, const GivenKeys&) -> std::optional<std::string> {
+         if (!c.cache.outer || std::find(c.stages.begin(), c.stages.end(), "cache") != c.stages.end()) {
+           return std::nullopt;
+         }
+         return "cache.outer is on but `pipeline` has no cache stage to decide what nginx may keep: add it";
        }},
       {"cache.ttl", "cache.max_ttl",
        [](const Config& c, const GivenKeys&) -> std::optional<std::string> {

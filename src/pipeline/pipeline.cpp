@@ -1,6 +1,7 @@
 #include <pscgi/pipeline.hpp>
 
 #include "log/escape.hpp"
+#include "pipeline/exchange_internals.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -85,6 +86,12 @@ void Pipeline::run_outward(Exchange& exchange, std::size_t from) noexcept {
 void Pipeline::run(Exchange& exchange) noexcept {
   exchange.response.reset();
   run_outward(exchange, run_inward(exchange));
+  try {
+    pipeline::add_outer_cache_header(exchange);
+  } catch (...) {
+    // Out of memory for one short header: the answer goes out without it, and nginx follows the
+    // response's own Cache-Control and Expires, as it does when cache.outer is off.
+  }
 }
 
 void Pipeline::on_worker_start(const WorkerInfo& worker) {

@@ -22,7 +22,7 @@ constexpr std::array<Route, 5> route_table{{
     {"/work", "/work?ms=50&kb=64", "burns ms of CPU, returns about kb KiB of deterministic HTML", &work_route},
     {"/echo", "/echo?a=1&b=2", "the request's CGI variables and body as JSON (never cached)", &echo_route},
     {"/respond", "/respond?status=200&h=Cache-Control:max-age%3D60&h=Set-Cookie:a%3D1&body=hi",
-     "a response made to order: status, headers, body, ttl, nocache, raise", &respond_route},
+     "a response made to order: status, headers, body, ttl, ttl_ms, nocache, raise", &respond_route},
 }};
 
 const Route* find_route(std::string_view path) noexcept {

@@ -60,6 +60,9 @@ ResponsePtr respond_route(const RouteContext& context) {
   const auto status = static_cast<int>(int_param(query, "status", 200, 100, 599));
   const bool has_ttl = query.contains("ttl");
   const std::int64_t ttl = int_param(query, "ttl", 0, 0, max_ttl_seconds);
+  // Lifetimes under a second, for the outer cache's bounds (docs/cache.md, "Two cache levels").
+  const bool has_ttl_ms = query.contains("ttl_ms");
+  const std::int64_t ttl_ms = int_param(query, "ttl_ms", 0, 0, max_ttl_seconds * 1000);
   const bool no_cache = flag_param(query, "nocache");
   std::vector<Header> headers = requested_headers(query);
   if (flag_param(query, "raise")) throw std::runtime_error("/respond was asked to fail (raise=1)");
@@ -70,6 +73,7 @@ ResponsePtr respond_route(const RouteContext& context) {
   for (Header& h : headers) builder.header(std::move(h.name), std::move(h.value));
   builder.body(query.first("body").value_or(""));
   if (has_ttl) builder.cache_for(std::chrono::seconds(ttl));
+  if (has_ttl_ms) builder.cache_for(std::chrono::milliseconds(ttl_ms));
   if (no_cache) builder.uncacheable();
   return finish_or_bad_request(builder);
 }

@@ -179,5 +179,14 @@ TEST(YamlLoaderErrorsTest, RulesBetweenSettingsNameTheKeyThatWasGiven) {
             "pscgi.yaml:2:3: cache.max_ttl: cache.ttl (10s) is longer than cache.max_ttl (5s)");
 }
 
+TEST(YamlLoaderErrorsTest, TheOuterCacheNeedsTheCacheStageToDecideForIt) {
+  EXPECT_EQ(error_of("pipeline: [access_log]\ncache:\n  outer: true\n"),
+            "pscgi.yaml:3:3: cache.outer: cache.outer is on but `pipeline` has no cache stage to decide what nginx "
+            "may keep: add it");
+  EXPECT_NO_THROW(load_config_text("pipeline: [access_log]\n"));  // outer off: no stage needed
+  EXPECT_NO_THROW(load_config_text("cache: {outer: true, enabled: false}\n"));  // both levels off
+  EXPECT_THAT(error_of("cache: {outer: true, outer_max_ttl: 500ms}\n"), ::testing::HasSubstr("cache.outer_max_ttl"));
+}
+
 }  // namespace
 }  // namespace pscgi::config

@@ -64,6 +64,8 @@ TEST(YamlLoaderTest, KeysLeftOutKeepTheirDefaults) {
   EXPECT_EQ(config.cache.statuses, (std::vector<int>{200, 203, 204, 300, 301, 404, 410}));
   EXPECT_FALSE(config.cache.honor_request_no_cache);
   EXPECT_EQ(config.cache.stale_if_error, Duration::zero());
+  EXPECT_FALSE(config.cache.outer);
+  EXPECT_EQ(config.cache.outer_max_ttl, seconds(1));
   EXPECT_EQ(config.app.type, "demo");
   EXPECT_TRUE(config.app.values().empty());
 }
@@ -92,6 +94,8 @@ cache:
   methods: [GET]
   statuses: [200]
   stale_if_error: 1h
+  outer: true
+  outer_max_ttl: 5s
 app: {type: files, root: /srv/www, threads: 4, verbose: true}
 )",
                                          "x");
@@ -116,6 +120,8 @@ app: {type: files, root: /srv/www, threads: 4, verbose: true}
   EXPECT_EQ(config.cache.methods, std::vector<std::string>{"GET"});
   EXPECT_EQ(config.cache.statuses, std::vector<int>{200});
   EXPECT_EQ(config.cache.stale_if_error, hours(1));
+  EXPECT_TRUE(config.cache.outer);
+  EXPECT_EQ(config.cache.outer_max_ttl, seconds(5));
   EXPECT_EQ(config.app.type, "files");
   EXPECT_EQ(config.app.text("root"), "/srv/www");
   EXPECT_EQ(config.app.integer("threads", std::nullopt, 1, 64), 4);
