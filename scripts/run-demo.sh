@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh Debian 12 machine and runs the main job: nginx on 127.0.0.1:8080 in
 # front of pscgi on a unix socket, serving this checkout's docs/ as a web site with the pages app
-# (`app: { type: pages }`). It says so only once the front page came back through nginx, rendered
-# (200 and a heading), then stays in the foreground; Ctrl-C stops both.
+# (`app: { type: pages }`), with two cache levels: nginx's scgi_cache in front, told by pscgi what
+# it may keep (cache.outer, docs/cache.md). It says so only once the front page came back through
+# nginx, rendered (200 and a heading), and once from nginx's cache; then it stays in the
+# foreground; Ctrl-C stops both.
 #   --check   start, check that the front page renders through nginx, stop (exit 0 only then)
 # PSCGI_DEMO_PORT (8080) and PSCGI_RUN_DIR (/tmp/pscgi-demo-USER) change the port and the directory
 # that holds the socket, the generated configs and the logs.
@@ -75,8 +77,9 @@ prepare_run_dir() {
   # config/pscgi.yaml runs the demo app (the tests and the bench use it); here pscgi serves the docs
   # instead. Its app section is last: everything from `app:` on is replaced.
   grep -q '^app:' "$root/config/pscgi.yaml" || fail "config/pscgi.yaml has no app: section any more"
+  grep -q '^  outer: false$' "$root/config/pscgi.yaml" || fail "config/pscgi.yaml has no cache.outer any more"
   sed -e "s|^listen: .*|listen: unix:$socket|" -e 's|^socket_mode: .*|socket_mode: "0666"|' -e '/^app:/,$d' \
-      "$root/config/pscgi.yaml" > "$run_dir/pscgi.yaml"
+      -e 's|^  outer: false$|  outer: true|' "$root/config/pscgi.yaml" > "$run_dir/pscgi.yaml"
   # An absolute path, so the config works whatever directory pscgi starts in. nginx never reads the
   # pages (pscgi does, as this user), so only the socket has to be reachable by nginx's workers.
   local docs=$root/docs
@@ -89,8 +92,9 @@ app:
   title: pscgi
 YAML
   sed -e "s|unix:/run/pscgi/pscgi.sock|unix:$socket|" -e "s|listen 127.0.0.1:8080;|listen 127.0.0.1:$port;|" \
-      "$root/config/nginx.conf" > "$run_dir/site.conf"
+      "$root/config/nginx.conf" | with_two_cache_levels > "$run_dir/site.conf"
   grep -q "listen 127.0.0.1:$port;" "$run_dir/site.conf" || fail "config/nginx.conf no longer listens on 127.0.0.1:8080"
+  grep -q "^ *scgi_cache pscgi;" "$run_dir/site.conf" || fail "config/nginx.conf has no two cache levels block any more"
   cat > "$run_dir/nginx.conf" <<NGINX
 daemon off;
 worker_processes auto;
@@ -107,6 +111,17 @@ http {
     include $run_dir/site.conf;
 }
 NGINX
+}
+
+# Uncomments the marked blocks of config/nginx.conf, as docs/deployment.md tells operators to
+# ("# " goes from the start of each line between the markers; "# # " lines stay comments), with the
+# cache directory in the run directory.
+with_two_cache_levels() {
+  awk -v cache="$run_dir/nginx-cache" '
+    /^ *# --- end of / { inside = 0; next }
+    /^ *# --- two cache levels/ { inside = 1; next }
+    inside { sub(/# /, ""); if ($1 == "scgi_cache_path") $2 = cache }
+    { print }'
 }
 
 # Both run in sessions of their own, so Ctrl-C reaches only this script, which stops each once, by
@@ -144,6 +159,20 @@ expect_front_page() {
   page_title=$(sed -n 's|.*<title>\(.*\)</title>.*|\1|p' <<<"$body")
 }
 
+# The second level: within 4 s a repeat of the front page is answered by nginx's cache (its entries
+# live until the end of a second, at most cache.outer_max_ttl), and pscgi's X-Accel-Expires never
+# reaches the client.
+expect_nginx_cache_hit() {
+  local head
+  for _ in $(seq 80); do
+    head=$(curl -s -D - -o /dev/null --max-time 2 "$page") || fail "$page stopped answering"
+    grep -qi '^X-Accel-Expires' <<<"$head" && fail "nginx passed X-Accel-Expires on to the client: $head"
+    grep -qi '^Cache-Status: nginx; hit' <<<"$head" && return 0
+    sleep 0.05
+  done
+  fail "nginx's cache never answered $page in 4 s (two cache levels); last answer: $head"
+}
+
 # The pool's figures: Prometheus text through nginx (127.0.0.1 is in metrics.allow), and `pscgi
 # status` on the socket as a local tool. Leaves the metrics address in $metrics_url.
 expect_metrics() {
@@ -165,14 +194,15 @@ fi
 start_both
 page_title='' metrics_url=''
 expect_front_page
+expect_nginx_cache_hit
 expect_metrics
 
 if ((check_only)); then
-  echo "run-demo: OK: $page rendered \"$page_title\" through nginx (pid $nginx_pid) and pscgi (pid $pscgi_pid);" \
-       "$metrics_url and pscgi status answered"
+  echo "run-demo: OK: $page rendered \"$page_title\" through nginx (pid $nginx_pid) and pscgi (pid $pscgi_pid)," \
+       "and from nginx's cache; $metrics_url and pscgi status answered"
   exit 0
 fi
-echo "pscgi (pid $pscgi_pid) behind nginx (pid $nginx_pid) serves $root/docs:"
+echo "pscgi (pid $pscgi_pid) behind nginx (pid $nginx_pid) serves $root/docs, with nginx's cache in front (docs/cache.md):"
 echo "open http://127.0.0.1:$port/ (\"$page_title\")."
 echo "Metrics: $metrics_url (Prometheus text; add .json for JSON)."
 echo "The workers, live: $pscgi status --config $run_dir/pscgi.yaml --watch"
