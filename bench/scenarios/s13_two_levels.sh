@@ -16,7 +16,10 @@
 # The microcache row is each repetition's base: the target compares the two levels with it.
 # Then what the outer block costs a page pscgi does not let nginx keep (X-Accel-Expires: 0, here the
 # demo app's uncacheable trivial page, UNCACHEABLE_URI): the same pscgi (cache.outer on) behind a
-# plain scgi_pass (the base) and behind the outer block, the URI alone on 16 connections.
+# plain scgi_pass (the base), behind the outer block, and behind the outer block without its
+# scgi_cache_lock line, the URI alone on 16 connections. nginx remembers nothing of an answer it
+# may not keep, so with the lock every request for that URI waits for the one before it, and a
+# waiter looks again only every 500 ms.
 
 TWO_LEVELS_PAGES=1000
 TWO_LEVELS_TEMPLATE='/work?ms=2&page={}'
@@ -34,7 +37,7 @@ scenario_13() {
   start_pscgi s13-outer2 "${backend[@]}" outer=true outer_max_ttl=2s
   read_outer_block
   MICROCACHE_INACTIVE=$OUTER_INACTIVE start_nginx s13-nginx s13-plain microcache:s13-micro \
-    outer:s13-outer outer:s13-outer2 s13-outer
+    outer:s13-outer outer:s13-outer2 s13-outer outer-nolock:s13-outer
   local -x ZIPF_PAGES=$TWO_LEVELS_PAGES ZIPF_TEMPLATE=$TWO_LEVELS_TEMPLATE
   # wrk's URL names only the server: the script draws each request's URI.
   local label='/work?ms=2' zipf=$TOOLS/wrk_zipf.lua
@@ -48,6 +51,8 @@ scenario_13() {
   for ((rep = 1; rep <= REPS; rep++)); do
     BASELINE=1 measure_wrk s13-nginx s13-outer 13 uncacheable "uncacheable page, plain scgi_pass" "$rep" "$UNCACHEABLE_URI"
     measure_wrk s13-nginx outer:s13-outer 13 uncacheable "uncacheable page, outer block" "$rep" "$UNCACHEABLE_URI"
+    measure_wrk s13-nginx outer-nolock:s13-outer 13 uncacheable "uncacheable page, outer block without the lock" \
+      "$rep" "$UNCACHEABLE_URI"
   done
   stop_server s13-nginx
   stop_server s13-plain

@@ -62,9 +62,9 @@ measure_load() {
 }
 
 # measure_wrk NGINX SITE SCENARIO GROUP CASE REP URI
-# wrk through nginx to SITE (an SCGI server's name, static:FILE, microcache:SERVER or outer:SERVER). The
-# backend's CPU (its master and children) and nginx's are read from /proc before and after the run;
-# a short wrk run first warms both up and is not recorded. With WRK_SCRIPT set (for this call), wrk
+# wrk through nginx to SITE (an SCGI server's name, static:FILE, microcache:SERVER, outer:SERVER or
+# outer-nolock:SERVER). The backend's CPU (its master and children) and nginx's are read from /proc
+# before and after the run; a short wrk run first warms both up and is not recorded. With WRK_SCRIPT set (for this call), wrk
 # runs that Lua script instead of wrk_json.lua (it must load wrk_json.lua itself, from
 # $WRK_JSON_LUA), and URI is then only a label. A pscgi backend started with metrics=on reports, from
 # its metrics, how many requests reached the app (requests that were not cache hits) and, behind
@@ -81,7 +81,8 @@ measure_wrk() {
     pids+=("${SRV_PID[$backend]}")
     settings=${SRV_SETTINGS[$backend]}
     [[ $site == microcache:* ]] && settings+=" nginx_microcache=1s"
-    [[ $site == outer:* ]] && settings+=" nginx_outer=config/nginx.conf"
+    [[ $site == outer:* || $site == outer-nolock:* ]] && settings+=" nginx_outer=config/nginx.conf"
+    [[ $site == outer-nolock:* ]] && settings+=" nginx_outer_lock=off"
   fi
   [[ -n ${WRK_SCRIPT:-} ]] && settings+=" wrk_script=$(basename "$WRK_SCRIPT")"
   next_record

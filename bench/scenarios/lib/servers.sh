@@ -146,8 +146,8 @@ start_uwsgi() {
 # SCGI server started above (scgi_pass to its socket), "microcache:SERVER": scgi_pass to SERVER
 # behind nginx's own scgi_cache, a 1 s microcache (microcache_block), or "outer:SERVER": scgi_pass
 # to SERVER (a pscgi with outer=true) behind nginx's scgi_cache following pscgi's X-Accel-Expires,
-# configured by the block config/nginx.conf ships (outer_block). SRV_PORT["NAME/SITE"] is the port
-# of each. MICROCACHE_INACTIVE (for this call) sets the microcache's inactive= (default 10s).
+# configured by the block config/nginx.conf ships (outer_block), or "outer-nolock:SERVER": the same
+# without its scgi_cache_lock line. SRV_PORT["NAME/SITE"] is the port of each. MICROCACHE_INACTIVE (for this call) sets the microcache's inactive= (default 10s).
 start_nginx() {
   local name=$1
   shift
@@ -167,10 +167,10 @@ start_nginx() {
       servers+="  server { listen 127.0.0.1:$port; location / { root $dir/www; default_type text/html; rewrite ^ /page.html break; } }"$'\n'
     elif [[ $site == microcache:* ]]; then
       servers+=$(microcache_block "$dir" "$port" "${SRV_SOCK[${site#microcache:}]}" "${MICROCACHE_INACTIVE:-10s}")$'\n'
-    elif [[ $site == outer:* ]]; then
+    elif [[ $site == outer:* || $site == outer-nolock:* ]]; then
       # The block's http-level lines other than its cache path (a map) are written once.
       ((outer_http++)) || { read_outer_block && servers+=$OUTER_HTTP$'\n'; }
-      servers+=$(outer_block "$dir" "$port" "${SRV_SOCK[${site#outer:}]}")$'\n'
+      servers+=$(outer_block "$dir" "$port" "${SRV_SOCK[${site#*:}]}" "${site%%:*}")$'\n'
     else
       servers+="  server { listen 127.0.0.1:$port; location / { include /etc/nginx/scgi_params; scgi_pass unix:${SRV_SOCK[$site]}; } }"$'\n'
     fi
@@ -241,15 +241,16 @@ read_outer_block() {
 # The server block of an "outer:" site: the shipped block (read_outer_block, called first), with
 # the cache's directory and zone made this site's own, so that several such sites and the other
 # sites of one nginx do not share a cache. It names no lifetime: nginx keeps what pscgi's
-# X-Accel-Expires allows, for as long as it says.
+# X-Accel-Expires allows, for as long as it says. KIND outer-nolock leaves scgi_cache_lock out.
 outer_block() {
-  local dir=$1 port=$2 socket=$3
+  local dir=$1 port=$2 socket=$3 kind=${4:-outer} drop='^$'
+  [[ $kind == outer-nolock ]] && drop='^ *scgi_cache_lock '
   # The path is the directive's first argument.
   sed -E -e "s|^( *scgi_cache_path )[^ ]+|\1$dir/outer-$port|" -e "s| keys_zone=$OUTER_ZONE:| keys_zone=outer$port:|" \
     <<<"$OUTER_CACHE_PATH"
   printf '  server {\n    listen 127.0.0.1:%s;\n    location / {\n' "$port"
   printf '      include /etc/nginx/scgi_params;\n      scgi_pass unix:%s;\n' "$socket"
-  sed -E -e "s|^( *scgi_cache )$OUTER_ZONE;|\1outer$port;|" -e 's/^/    /' <<<"$OUTER_LOCATION"
+  sed -E -e "\|$drop|d" -e "s|^( *scgi_cache )$OUTER_ZONE;|\1outer$port;|" -e 's/^/    /' <<<"$OUTER_LOCATION"
   printf '    }\n  }'
 }
 

@@ -60,7 +60,8 @@ def settings_text(row):
     if s.get("nginx_microcache"):
         text = f"nginx scgi_cache {s['nginx_microcache']} in front of " + text
     if s.get("nginx_outer"):
-        text = f"nginx scgi_cache, outer block ({s['nginx_outer']}), in front of " + text
+        lock = ", without scgi_cache_lock" if s.get("nginx_outer_lock") == "off" else ""
+        text = f"nginx scgi_cache, outer block ({s['nginx_outer']}{lock}), in front of " + text
     if "app_renders" in row:
         text += f"; app renders: {row['app_renders']}"
     load = (f"wrk -t1 -c{s['wrk_connections']} {s['uri']}" if row["tool"] == "wrk"
