@@ -11,7 +11,7 @@ SCENARIOS_DIR=$ROOT/bench/scenarios
 TOOLS=$SCENARIOS_DIR/tools
 TEMPLATES=$SCENARIOS_DIR/templates
 BUILD_DIR=$ROOT/build-bench
-ALL_SCENARIOS=(1 2 3 4 5 6 7 8 9 10 11)
+ALL_SCENARIOS=(1 2 3 4 5 6 7 8 9 10 11 13)
 # Run only when named with --only: the soak takes 30 minutes.
 OPT_IN_SCENARIOS=(12)
 # The report's helpers import each other: leave no __pycache__ in the source tree.
@@ -22,8 +22,8 @@ usage() {
 Usage: bench/run.sh [options]
 
   --quick          short runs (about 1 s each, one repetition): a smoke test, a few minutes in all
-  --only LIST      run only these scenarios, e.g. --only 1 or --only 2,5 (default: 1-11; 12 only
-                   when named)
+  --only LIST      run only these scenarios, e.g. --only 1 or --only 2,5 (default: 1-11 and 13;
+                   12 only when named)
   --out DIR        where results go (default: bench/results/<timestamp>/)
   --reps N         repetitions of each interleaved A/B measurement (default 3; 1 with --quick)
   --no-build       use the binaries already in build-bench/
@@ -36,6 +36,8 @@ Scenarios: 1 direct hits vs ideal, 2 misses and the cache's speed-up, 3 through 
 (idle, a filled cache, a cache full to max_bytes), 8 a slow CGI script, cache off vs on, 9 cache
 size (100 / 10 000 / 100 000 entries), 10 body size (1 KiB to 1 MiB) against pscgi-ideal,
 11 the surge: Zipf over 1 000 slow pages through nginx (pscgi's cache, uWSGI's, nginx's microcache),
+13 two cache levels: the surge of 11 through nginx's cache in front of pscgi's (pscgi's cache only,
+nginx's microcache written by hand, cache.outer with outer_max_ttl 1s and 2s),
 12 the soak (only with --only 12): 30 minutes (60 s with --quick) of mixed load with recycling, a
 reload every 60 s and a cache flush every 90 s; requests, failures, RSS and descriptors at start
 and end.

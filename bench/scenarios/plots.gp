@@ -1,4 +1,4 @@
-# Plots of scenarios 6, 9 and 10, from the .dat files report.py writes. Run by bench/run.sh as
+# Plots of scenarios 6, 9, 10, 11 and 13, from the .dat files report.py writes. Run by bench/run.sh as
 #   gnuplot -e "dir='OUT'" bench/scenarios/plots.gp
 # PNGs go to OUT/; a plot whose data is missing (its scenario not run) is skipped.
 if (!exists("dir")) dir = "."
@@ -139,28 +139,32 @@ if (exists_file(f)) {
        g using 1:5 with linespoints ls 2 title "pscgi-ideal p99"
 }
 
-f = dir . "/plots/surge.dat"
-if (exists_file(f)) {
-  set output dir . "/surge.png"
-  set title "The surge: Zipf over 1 000 pages of /work?ms=2 through nginx (2 backend workers)"
-  set style data histograms
-  set style histogram clustered gap 1
-  set style fill solid 0.8 border -1
-  set boxwidth 0.9
-  set xtics rotate by -20 scale 0 font ",8"
-  unset xlabel
-  unset logscale
-  set ylabel "requests/s"
-  set y2label "reached the app, %"
-  set ytics nomirror
-  set y2tics
-  set yrange [0:*]
-  set y2range [0:*]
-  plot f using 2:xtic(1) axes x1y1 ls 1 title "req/s", \
-       f using 4 axes x1y2 ls 2 title "reached the app (%)"
-  unset style data
-  unset y2tics
-  unset y2label
-  set ytics mirror
-  set xtics norotate
+# Scenarios 11 and 13: one bar pair per way of serving the surge.
+do for [i = 1:2] {
+  f = dir . "/plots/" . word("surge.dat two-levels.dat", i)
+  if (exists_file(f)) {
+    set output dir . "/" . word("surge.png two-levels.png", i)
+    set title (i == 1 ? "The surge: Zipf over 1 000 pages of /work?ms=2 through nginx (2 backend workers)" \
+                      : "Two cache levels: the surge of scenario 11, nginx's cache in front of pscgi's")
+    set style data histograms
+    set style histogram clustered gap 1
+    set style fill solid 0.8 border -1
+    set boxwidth 0.9
+    set xtics rotate by -20 scale 0 font ",8"
+    unset xlabel
+    unset logscale
+    set ylabel "requests/s"
+    set y2label "reached the app, %"
+    set ytics nomirror
+    set y2tics
+    set yrange [0:*]
+    set y2range [0:*]
+    plot f using 2:xtic(1) axes x1y1 ls 1 title "req/s", \
+         f using 4 axes x1y2 ls 2 title "reached the app (%)"
+    unset style data
+    unset y2tics
+    unset y2label
+    set ytics mirror
+    set xtics norotate
+  }
 }

@@ -62,15 +62,16 @@ measure_load() {
 }
 
 # measure_wrk NGINX SITE SCENARIO GROUP CASE REP URI
-# wrk through nginx to SITE (an SCGI server's name, static:FILE, or microcache:SERVER). The
-# backend's CPU (its master and children) and nginx's are read from /proc before and after the run;
-# a short wrk run first warms both up and is not recorded. With WRK_SCRIPT set (for this call), wrk
+# wrk through nginx to SITE (an SCGI server's name, static:FILE, microcache:SERVER, outer:SERVER or
+# outer-nolock:SERVER). The backend's CPU (its master and children) and nginx's are read from /proc
+# before and after the run; a short wrk run first warms both up and is not recorded. With WRK_SCRIPT set (for this call), wrk
 # runs that Lua script instead of wrk_json.lua (it must load wrk_json.lua itself, from
 # $WRK_JSON_LUA), and URI is then only a label. A pscgi backend started with metrics=on reports, from
-# its metrics, how many requests reached the app (requests that were not cache hits).
+# its metrics, how many requests reached the app (requests that were not cache hits) and, behind
+# nginx's own cache, how many reached pscgi at all.
 measure_wrk() {
   local nginx=$1 site=$2 scenario=$3 group=$4 case=$5 rep=$6 uri=$7
-  local port=${SRV_PORT["$nginx/$site"]} backend=${site#microcache:}
+  local port=${SRV_PORT["$nginx/$site"]} backend=${site#*:}
   local url=http://127.0.0.1:$port$uri settings pids=("${SRV_PID[$nginx]}")
   local script=${WRK_SCRIPT:-$TOOLS/wrk_json.lua} warmup_script=()
   [[ -n ${WRK_SCRIPT:-} ]] && warmup_script=(-s "$WRK_SCRIPT")
@@ -80,15 +81,20 @@ measure_wrk() {
     pids+=("${SRV_PID[$backend]}")
     settings=${SRV_SETTINGS[$backend]}
     [[ $site == microcache:* ]] && settings+=" nginx_microcache=1s"
+    [[ $site == outer:* || $site == outer-nolock:* ]] && settings+=" nginx_outer=config/nginx.conf"
+    [[ $site == outer-nolock:* ]] && settings+=" nginx_outer_lock=off"
   fi
   [[ -n ${WRK_SCRIPT:-} ]] && settings+=" wrk_script=$(basename "$WRK_SCRIPT")"
   next_record
-  local count_file=${SRV_DIR[$backend]:-/nonexistent}/renders extra=() app0=""
+  local count_file=${SRV_DIR[$backend]:-/nonexistent}/renders extra=() counts0=()
   export WRK_JSON_LUA=$TOOLS/wrk_json.lua
   WRK_JSON=/dev/null wrk -t1 -c"$WRK_CONNECTIONS" -d"${WRK_WARMUP}s" "${warmup_script[@]}" "$url" >/dev/null 2>&1 ||
     die "wrk warm-up failed on $url"
   [[ -f $count_file ]] && : >"$count_file"
-  [[ ${SRV_METRICS[$backend]:-off} == on ]] && app0=$(app_requests "$backend" "$REC.metrics-before.json")
+  if [[ ${SRV_METRICS[$backend]:-off} == on ]]; then
+    read -r -a counts0 <<<"$(backend_counts "$backend" "$REC.metrics-before.json")"
+    ((${#counts0[@]} == 2)) || die "no metrics from $backend"
+  fi
   local before after snap0 snap1
   snap0=$(machine_snapshot)
   before=$("$PY" "$TOOLS/tree_cpu.py" "${pids[@]}")
@@ -97,8 +103,15 @@ measure_wrk() {
   after=$("$PY" "$TOOLS/tree_cpu.py" "${pids[@]}")
   snap1=$(machine_snapshot)
   others_cores_extra "$snap0" "$snap1"
-  # The first metrics request is counted among the second's requests, and it is no render.
-  [[ -n $app0 ]] && extra+=(--extra "app_renders=$(($(app_requests "$backend" "$REC.metrics-after.json") - app0 - 1))")
+  if ((${#counts0[@]})); then
+    local counts1=()
+    read -r -a counts1 <<<"$(backend_counts "$backend" "$REC.metrics-after.json")"
+    ((${#counts1[@]} == 2)) || die "no metrics from $backend"
+    # The first metrics request is counted among the second's requests: it is neither a render nor
+    # a request of the load.
+    extra+=(--extra "app_renders=$((counts1[0] - counts1[1] - counts0[0] + counts0[1] - 1))"
+      --extra "backend_requests=$((counts1[0] - counts0[0] - 1))")
+  fi
   local nginx_cpu backend_cpu
   read -r nginx_cpu backend_cpu <<<"$(paste -d' ' <(tr ' ' '\n' <<<"$before") <(tr ' ' '\n' <<<"$after") |
     awk '{printf "%.2f ", $2 - $1}')"
@@ -122,13 +135,14 @@ fill_cache() {
     die "filling the cache of $srv failed: $(cat "${SRV_DIR[$srv]}/fill.txt")"
 }
 
-# app_requests SERVER FILE: how many requests SERVER (pscgi with metrics=on) has passed on to its
-# app so far: its requests that were not cache hits (the metrics JSON saved to FILE).
-app_requests() {
+# backend_counts SERVER FILE: the requests SERVER (pscgi with metrics=on) has answered so far and
+# how many of them were cache hits, on one line (the metrics JSON saved to FILE). Requests that
+# were not hits are those its app rendered.
+backend_counts() {
   local srv=$1 file=$2 figures
   figures=$("$PY" "$TOOLS/scgi_metrics.py" "${SRV_SOCK[$srv]}" "$file" --path "$METRICS_PATH" \
     --field totals.requests --field totals.cache.hits) || die "no metrics from $srv"
-  awk '{ n[NR] = $1 } END { print n[1] - n[2] }' <<<"$figures"
+  printf '%s\n' "$(tr '\n' ' ' <<<"$figures")"
 }
 
 # server_metrics SERVER FILE [FIELD]: saves the metrics JSON of SERVER (started with metrics=on)

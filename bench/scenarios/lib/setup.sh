@@ -14,7 +14,8 @@ select_scenarios() {
     echo "${ALL_SCENARIOS[*]}"
   )} n
   local -A seen=()
-  local known=("${ALL_SCENARIOS[@]}" "${OPT_IN_SCENARIOS[@]}")
+  local known=()
+  mapfile -t known < <(printf '%s\n' "${ALL_SCENARIOS[@]}" "${OPT_IN_SCENARIOS[@]}" | sort -n)
   for n in ${list//,/ }; do
     [[ " ${known[*]} " == *" $n "* ]] || die "--only: '$n' is not a scenario (1 to ${known[-1]})"
     seen[$n]=1

@@ -13,6 +13,7 @@ TITLES = {
     "10": "10. Body size: hits of 1 KiB to 1 MiB pages against pscgi-ideal",
     "11": "11. The surge: Zipf over 1 000 pages of /work?ms=2 through nginx, four caches",
     "12": "12. Soak: mixed load with recycling, reloads and cache flushes",
+    "13": "13. Two cache levels: the surge through nginx's cache and pscgi's",
 }
 
 # The PNGs plots.gp draws, by the scenario whose data they need.
@@ -25,6 +26,7 @@ PLOTS = [
     ("9", "cache-size.png", "CPU per hit against cache entries"),
     ("10", "body-size.png", "CPU per hit against body size"),
     ("11", "surge.png", "the surge: req/s and the share that reached the app, per cache"),
+    ("13", "two-levels.png", "two cache levels: req/s and the share that reached the app"),
 ]
 
 
@@ -47,6 +49,8 @@ def settings_text(row):
             text += f" max_entries={s['max_entries']} max_bytes={s['max_bytes']}"
         if s.get("access_log") not in (None, "off"):
             text += f" access_log={s['access_log']}"
+        if s.get("outer") == "true":
+            text += f" cache.outer outer_max_ttl={s.get('outer_max_ttl', '1s (default)')}"
     elif server == "pscgi-ideal":
         text = f"ideal workers={s['workers']} ({s['response_bytes']}-byte response)"
     elif server == "uwsgi":
@@ -55,6 +59,9 @@ def settings_text(row):
         text = "nginx static file"
     if s.get("nginx_microcache"):
         text = f"nginx scgi_cache {s['nginx_microcache']} in front of " + text
+    if s.get("nginx_outer"):
+        lock = ", without scgi_cache_lock" if s.get("nginx_outer_lock") == "off" else ""
+        text = f"nginx scgi_cache, outer block ({s['nginx_outer']}{lock}), in front of " + text
     if "app_renders" in row:
         text += f"; app renders: {row['app_renders']}"
     load = (f"wrk -t1 -c{s['wrk_connections']} {s['uri']}" if row["tool"] == "wrk"
@@ -90,11 +97,22 @@ def app_share(row):
     return "–" if renders is None or not responses else f"{100 * renders / responses:.1f}%"
 
 
+def backend_share(row):
+    """The share of the row's responses that nginx passed on to the backend (the rest came from
+    nginx's own cache)."""
+    passed, responses = row.get("backend_requests"), row.get("responses")
+    return "–" if passed is None or not responses else f"{100 * passed / responses:.1f}%"
+
+
 def load_table(rows):
     with_nginx = any(r.get("nginx_cpu_us") is not None for r in rows)
     with_renders = any("app_renders" in r for r in rows)
+    # Only where nginx's own cache stands in front of some row is "reached pscgi" not all of them.
+    with_passed = any("backend_requests" in r and (r["settings"].get("nginx_microcache") or r["settings"].get("nginx_outer"))
+                      for r in rows)
     head = ["case", "req/s", "p50 µs", "p99 µs", "backend CPU µs/req"]
     head += ["nginx CPU µs/req"] if with_nginx else ["client cores"]
+    head += ["reached pscgi"] if with_passed else []
     head += ["reached the app"] if with_renders else []
     head += ["CPU × base", "req/s × base", "others' cores", "errors", "settings"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -104,6 +122,7 @@ def load_table(rows):
         cells = [case, fmt(r["rps"]), fmt(lat["p50"], ".1f"), fmt(lat["p99"], ".1f"),
                  fmt(r["backend_cpu_us"], ".2f")]
         cells += [fmt(r.get("nginx_cpu_us"), ".2f")] if with_nginx else [fmt(r.get("client_cpu_cores"), ".2f")]
+        cells += [backend_share(r)] if with_passed else []
         cells += [app_share(r)] if with_renders else []
         cells += [ratio(r["cpu_ratio"]), ratio(r["rps_ratio"]), others(r), errors_text(r), settings_text(r)]
         lines.append("| " + " | ".join(cells) + " |")

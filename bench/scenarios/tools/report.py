@@ -74,9 +74,10 @@ def aggregate(records, meta):
         for r in reps:
             for kind, n in r["result"]["error_kinds"].items():
                 row["error_kinds"][kind] = row["error_kinds"].get(kind, 0) + n
-        renders = [int(r["extra"]["app_renders"]) for r in reps if "app_renders" in r["extra"]]
-        if renders:
-            row["app_renders"] = sum(renders)
+        for field in ("app_renders", "backend_requests"):
+            counts = [int(r["extra"][field]) for r in reps if field in r["extra"]]
+            if counts:
+                row[field] = sum(counts)
         row["others_cores"] = median_of([float(r["extra"]["others_cores"]) for r in reps
                                          if "others_cores" in r["extra"]])
         row["others_cores_max"] = max((float(r["extra"]["others_cores"]) for r in reps
@@ -172,11 +173,12 @@ def write_plot_data(out, rows):
                 f.write(f"{r['extra']['entries']} {value(r, 'rps')} {value(r, 'backend_cpu_us')} "
                         f"{'NaN' if ratio is None else f'{ratio:.4f}'} {r['latency_us']['p99']:.1f}\n")
         written = True
-    surge = [r for r in rows if r["scenario"] == "11" and r["group"] == "surge"]
-    if surge:
-        os.makedirs(plots, exist_ok=True)
-        write_surge(os.path.join(plots, "surge.dat"), surge)
-        written = True
+    for scenario, group, fname in (("11", "surge", "surge.dat"), ("13", "levels", "two-levels.dat")):
+        surge = [r for r in rows if r["scenario"] == scenario and r["group"] == group]
+        if surge:
+            os.makedirs(plots, exist_ok=True)
+            write_surge(os.path.join(plots, fname), surge)
+            written = True
     sweep = sorted((r for r in rows if r["scenario"] == "6" and r["group"] == "rate"), key=lambda r: r["x"])
     if sweep:
         os.makedirs(plots, exist_ok=True)
@@ -194,8 +196,9 @@ def write_plot_data(out, rows):
 
 
 def write_surge(path, rows):
-    """Scenario 11, one line per way of serving the surge: its label (quoted for gnuplot), req/s,
-    p99 in ms, the share of requests that reached the app (%), and backend + nginx CPU µs/req."""
+    """Scenarios 11 and 13, one line per way of serving the surge: its label (quoted for gnuplot),
+    req/s, p99 in ms, the share of requests that reached the app (%), and backend + nginx CPU
+    µs/req."""
     with open(path, "w") as f:
         f.write("# case  rps  p99_ms  reached_app_pct  total_cpu_us\n")
         for r in rows:

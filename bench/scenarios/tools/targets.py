@@ -1,5 +1,5 @@
-"""The performance targets of pscgi (issue 11, which tightened those of issue 4), each checked
-against the rows of one run.
+"""The performance targets of pscgi (issue 11, which tightened those of issue 4; issue 13 added the
+two cache levels'), each checked against the rows of one run.
 
 A target is met or missed on its measured figure; one whose scenario did not run is "not run". The
 ratios are those of report.py: medians of repetition-by-repetition ratios against the baseline row.
@@ -52,6 +52,11 @@ def evaluate(rows):
                                 row, "rps_ratio", 10.0, True, rps_detail))
     results.append(recycling_target(find(rows, "5", "recycle", "max_requests 1000 (default)")))
     results.append(latency_target(find(rows, "6", "rate80", "pscgi hit"), find(rows, "6", "rate80", "pscgi-ideal")))
+    # Scenario 13's base row is the hand-written microcache, so rps_ratio is two levels ÷ microcache,
+    # repetition by repetition.
+    row = find(rows, "13", "levels", "two levels (cache.outer)")
+    results.append(ratio_target("two cache levels (cache.outer, outer_max_ttl 1s) ≥ 0.95 × nginx's hand-written "
+                                "microcache req/s", row, "rps_ratio", 0.95, True, rps_detail))
     return results
 
 
