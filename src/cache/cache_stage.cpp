@@ -219,9 +219,9 @@ WallClock::time_point CacheStage::wall_now() const {
 
 // `left`: how much longer pscgi itself may serve exchange.response, from the request's time.
 void CacheStage::allow_outer_cache(Exchange& exchange, TimePoint::duration left) const {
-  const auto keep_for =
-      std::min(std::chrono::duration_cast<std::chrono::milliseconds>(left), settings_.outer_max_ttl);
-  set_outer_verdict(exchange, {outer_keep_until(wall_at_request_, keep_for), exchange.response.get()});
+  const auto left_ms = std::chrono::duration_cast<std::chrono::milliseconds>(left);
+  set_outer_verdict(exchange,
+                    {outer_keep_until(wall_at_request_, left_ms, settings_.outer_max_ttl), exchange.response.get()});
 }
 
 double CacheStage::draw_unit() {

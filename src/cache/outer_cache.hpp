@@ -3,10 +3,15 @@
 /// How long an outer cache in front of pscgi (nginx's scgi_cache) may keep an answer, when
 /// `cache.outer` is on (docs/cache.md, "Two cache levels").
 ///
-/// nginx reads `X-Accel-Expires` in whole seconds of its own clock. A relative `N` keeps an entry
-/// until the end of the second N seconds from now: up to N + 1 seconds, longer than pscgi allowed.
-/// The absolute form `@V` keeps it while nginx's clock reads second V or earlier, so pscgi picks the
-/// last V that ends before its own limit, and the outer cache never serves an answer past it.
+/// nginx keeps an entry while its clock's whole second is at most the entry's "valid" second, so
+/// every lifetime it gives ends on a second boundary. Two bounds meet here:
+/// - `cache.outer_max_ttl` is the operator's microcache length, counted as nginx counts
+///   `scgi_cache_valid 1s` or `X-Accel-Expires: 1`: up to the end of the second N seconds after the
+///   current one, so an entry lives between N and N + 1 seconds;
+/// - what is left of pscgi's own lifetime, which comes from the application (`cache_for(100ms)`),
+///   is never exceeded: the entry ends at the last second boundary before it.
+/// The answer is sent as `@V`, the absolute second, which is the only form that can also say "until
+/// the end of this very second".
 
 #include "cache/http_date.hpp"
 
@@ -15,9 +20,11 @@
 
 namespace pscgi::cache {
 
-/// The last whole second (Unix time) an outer cache may serve an answer that may be kept for
-/// `keep_for` from `wall_now`: the second that ends at or before wall_now + keep_for. 0
-/// (pipeline::OuterVerdict::dont_keep) when even the current second ends later than that.
-std::int64_t outer_keep_until(WallClock::time_point wall_now, std::chrono::milliseconds keep_for) noexcept;
+/// The last whole second (Unix time) an outer cache may serve an answer that pscgi itself may still
+/// serve for `left` from `wall_now`, with the operator's cap `max_ttl` (whole seconds count; a
+/// fraction is dropped). 0 (pipeline::OuterVerdict::dont_keep) when even the current second ends
+/// after pscgi's lifetime does.
+std::int64_t outer_keep_until(WallClock::time_point wall_now, std::chrono::milliseconds left,
+                              std::chrono::milliseconds max_ttl) noexcept;
 
 }  // namespace pscgi::cache

@@ -191,9 +191,11 @@ std::vector<Setting> cache_settings() {
           "(docs/cache.md, \"Two cache levels\")."),
       duration_setting(
           "cache.outer_max_ttl", [](auto& c) -> auto& { return c.cache.outer_max_ttl; }, seconds(1), kMonth,
-          "With `cache.outer`, the longest nginx may keep an answer: after a `USR2` flush, nginx may serve "
-          "an old page this long (open-source nginx cannot be purged). nginx counts whole seconds, so "
-          "pscgi ends each outer lifetime at the last second boundary before its own limit."),
+          "With `cache.outer`, how long nginx may keep an answer, in whole seconds counted as nginx counts "
+          "`scgi_cache_valid 1s`: until the end of the second this many seconds after the one it was "
+          "stored in, so between this and one second more. After a `USR2` flush nginx may serve an old "
+          "page that long (open-source nginx cannot be purged). A shorter lifetime from the app "
+          "(`cache_for(100ms)`) is never exceeded."),
   };
 }
 
@@ -236,6 +238,12 @@ std::vector<Relation> cache_relations() {
            return std::nullopt;
          }
          return "cache.outer is on but `pipeline` has no cache stage to decide what nginx may keep: add it";
+       }},
+      {"cache.outer_max_ttl", "cache.outer",
+       [](const Config& c, const GivenKeys&) -> std::optional<std::string> {
+         if (c.cache.outer_max_ttl % std::chrono::seconds(1) == Duration::zero()) return std::nullopt;
+         return fmt::format("cache.outer_max_ttl ({}) must be a whole number of seconds: nginx counts no less",
+                            format_duration(c.cache.outer_max_ttl));
        }},
       {"cache.ttl", "cache.max_ttl",
        [](const Config& c, const GivenKeys&) -> std::optional<std::string> {

@@ -26,11 +26,12 @@ TEST(TwoCacheLevelsTest, ACacheablePageIsAnsweredByNginxUntilOuterMaxTtl) {
   EXPECT_EQ(layer_status(first, "nginx"), "fwd=miss");
   EXPECT_EQ(layer_status(first, "pscgi").rfind("fwd=miss; stored", 0), 0u) << layer_status(first, "pscgi");
 
-  // nginx keeps it while its clock's second is at most V, where V + 1 <= (the store) + outer_max_ttl,
-  // and pscgi gives the largest such V: it is kept until floor(first_sent + 1 s) at least, and never
-  // 1 s past first_received. Times below are in seconds after first_received.
+  // nginx keeps it while its clock's second is at most V = (the second pscgi stored it in) + 1, as
+  // nginx counts outer_max_ttl 1 s: until the end of the next second, 1 to 2 s after the store.
+  // Times below are in seconds after first_received.
   const double store = seconds_since_epoch(first_received);
-  const double earliest_expiry = std::floor(seconds_since_epoch(first_sent + 1s)) - store;
+  const double earliest_expiry = std::floor(seconds_since_epoch(first_sent)) + 2 - store;
+  const double latest_expiry = std::floor(seconds_since_epoch(first_received)) + 2 - store;
   int hits = 0;
   Reply after;
   for (;;) {
@@ -42,7 +43,7 @@ TEST(TwoCacheLevelsTest, ACacheablePageIsAnsweredByNginxUntilOuterMaxTtl) {
       break;
     }
     ++hits;
-    ASSERT_LT(sent, 1.0 + kMargin) << "nginx answered a hit past outer_max_ttl";
+    ASSERT_LT(sent, latest_expiry + kMargin) << "nginx answered a hit past outer_max_ttl, in its own seconds";
     ASSERT_EQ(after.body, first.body) << "a hit is the stored page";
     std::this_thread::sleep_for(20ms);
   }

@@ -29,33 +29,40 @@ const TimePoint t0 = TimePoint{} + hours(1000);
 constexpr std::int64_t second_x = 1'800'000'000;  // a Unix second in 2027
 const WallClock::time_point wall_x = WallClock::time_point{} + seconds(second_x);
 
-TEST(OuterKeepUntilTest, TheLastSecondEndsByTheLimit) {
-  EXPECT_EQ(outer_keep_until(wall_x + 300ms, 1s), second_x);           // ends at x+1 <= x+1.3
-  EXPECT_EQ(outer_keep_until(wall_x, 1s), second_x);                   // ends at x+1 == the limit
-  EXPECT_EQ(outer_keep_until(wall_x + 999ms, 1s), second_x);           // 1 ms of it is left
-  EXPECT_EQ(outer_keep_until(wall_x + 300ms, 5s), second_x + 4);       // ends at x+5 <= x+5.3
-  EXPECT_EQ(outer_keep_until(wall_x + 950ms, 100ms), second_x);        // ends at x+1 <= x+1.05
-  EXPECT_EQ(outer_keep_until(wall_x + 300ms, 100ms), 0);               // x ends after x+0.4
-  EXPECT_EQ(outer_keep_until(wall_x + 300ms, 0ms), 0);
-  EXPECT_EQ(outer_keep_until(wall_x + 300ms, -5s), 0);
+TEST(OuterKeepUntilTest, TheCapCountsAsNginxCountsAndPscgisLifetimeIsNeverExceeded) {
+  // The cap alone: the current second, then max_ttl more, as scgi_cache_valid would keep it.
+  EXPECT_EQ(outer_keep_until(wall_x + 300ms, 10s, 1s), second_x + 1);
+  EXPECT_EQ(outer_keep_until(wall_x, 60s, 5s), second_x + 5);
+  EXPECT_EQ(outer_keep_until(wall_x + 999ms, 60s, 1s), second_x + 1);
+  EXPECT_EQ(outer_keep_until(wall_x + 300ms, 10s, 1500ms), second_x + 1);  // whole seconds only
+  // pscgi's lifetime is shorter: the entry ends at the last second boundary before it does.
+  EXPECT_EQ(outer_keep_until(wall_x + 300ms, 1s, 1s), second_x);         // ends at x+1 <= x+1.3
+  EXPECT_EQ(outer_keep_until(wall_x + 300ms, 5500ms, 5s), second_x + 4);  // ends at x+5 <= x+5.8
+  EXPECT_EQ(outer_keep_until(wall_x + 950ms, 100ms, 1s), second_x);       // ends at x+1 <= x+1.05
+  // Not even the current second fits.
+  EXPECT_EQ(outer_keep_until(wall_x + 300ms, 100ms, 1s), 0);
+  EXPECT_EQ(outer_keep_until(wall_x + 300ms, 0ms, 1s), 0);
+  EXPECT_EQ(outer_keep_until(wall_x + 300ms, -5s, 1s), 0);
 }
 
-TEST(OuterKeepUntilTest, NeverPastTheLimitAndNeverShortOfItByASecond) {
+TEST(OuterKeepUntilTest, NeverPastEitherBoundAndTheLastSecondBothAllow) {
   std::mt19937_64 random(7);
   for (int i = 0; i < 20000; ++i) {
     const auto now = wall_x + milliseconds(random() % 10'000'000);
-    const auto keep_for = milliseconds(random() % 5000);
-    const std::int64_t until = outer_keep_until(now, keep_for);
-    const auto limit = now + keep_for;
+    const auto left = milliseconds(random() % 8000);
+    const auto cap = seconds(1 + random() % 4);
+    const std::int64_t until = outer_keep_until(now, left, cap);
+    const std::int64_t this_second = floor<seconds>(now.time_since_epoch()).count();
+    const auto end_of = [](std::int64_t second) { return WallClock::time_point{} + seconds(second + 1); };
     if (until == 0) {
-      // Even the current second would outlast the limit.
-      EXPECT_GT(floor<seconds>(now) + 1s, limit) << i;
+      EXPECT_GT(end_of(this_second), now + left) << i;  // even this second outlasts pscgi's lifetime
       continue;
     }
-    const auto served_until = WallClock::time_point{} + seconds(until + 1);  // the end of second `until`
-    EXPECT_LE(served_until, limit) << i;
-    EXPECT_GT(served_until + 1s, limit) << i;  // the next second would outlast it: none is wasted
-    EXPECT_GE(until, floor<seconds>(now.time_since_epoch()).count()) << i;
+    EXPECT_GE(until, this_second) << i;
+    EXPECT_LE(end_of(until), now + left) << i;          // never past pscgi's own lifetime
+    EXPECT_LE(until, this_second + cap.count()) << i;   // never past the cap, in nginx's count
+    const bool next_fits = end_of(until + 1) <= now + left && until + 1 <= this_second + cap.count();
+    EXPECT_FALSE(next_fits) << i;                       // and no second is given away
   }
 }
 
@@ -113,13 +120,13 @@ struct OuterCacheTest : ::testing::Test {
   static std::string until(std::int64_t second) { return "@" + std::to_string(second); }
 };
 
-TEST_F(OuterCacheTest, AStoredAnswerMayBeKeptUntilTheOuterLimitAndNoLonger) {
+TEST_F(OuterCacheTest, AStoredAnswerMayBeKeptForTheOuterLimitInNginxsSeconds) {
   const Sent first = send(t0);
-  EXPECT_EQ(first.outer_header(), until(second_x));  // 1 s from x.3: the second x
-  EXPECT_EQ(first.received.header("X-Accel-Expires"), until(second_x));
+  EXPECT_EQ(first.outer_header(), until(second_x + 1));  // stored in second x: x, then 1 s more
+  EXPECT_EQ(first.received.header("X-Accel-Expires"), until(second_x + 1));
   settings.outer_max_ttl = 5s;
   pipeline.reset();
-  EXPECT_EQ(send(t0).outer_header(), until(second_x + 4));
+  EXPECT_EQ(send(t0).outer_header(), until(second_x + 5));
 }
 
 TEST_F(OuterCacheTest, AHitMayBeKeptForWhatIsLeftOfItsLifetime) {
@@ -138,7 +145,7 @@ TEST_F(OuterCacheTest, AHitIsCappedByTheOuterLimit) {
   settings.ttl = 10s;
   send(t0);
   wall += 4s;
-  EXPECT_EQ(send(t0 + 4s).outer_header(), until(second_x + 4));
+  EXPECT_EQ(send(t0 + 4s).outer_header(), until(second_x + 5));
 }
 
 TEST_F(OuterCacheTest, TheHeaderTravelsBesideTheCachedObjectNeverInIt) {
@@ -147,7 +154,7 @@ TEST_F(OuterCacheTest, TheHeaderTravelsBesideTheCachedObjectNeverInIt) {
   ASSERT_EQ(hit.response.get(), stored.response.get());
   EXPECT_FALSE(stored.response->header("X-Accel-Expires"));
   EXPECT_EQ(stored.response->wire().find("X-Accel-Expires"), std::string::npos);
-  EXPECT_EQ(hit.received.header("X-Accel-Expires"), until(second_x));
+  EXPECT_EQ(hit.received.header("X-Accel-Expires"), until(second_x + 1));
 }
 
 TEST_F(OuterCacheTest, WhatPscgiWouldNotStoreNginxMustNotKeep) {
@@ -179,7 +186,7 @@ TEST_F(OuterCacheTest, ABypassedRequestIsNotKeptEvenWhenItsPageIs) {
   EXPECT_EQ(send(t0 + 10ms, {{"HTTP_AUTHORIZATION", "Basic dTpw"}}).outer_header(), "0");
   EXPECT_EQ(send(t0 + 20ms, {{"HTTP_COOKIE", "session=abc"}}).outer_header(), "0");
   EXPECT_EQ(send(t0 + 30ms, {}, "POST").outer_header(), "0");
-  EXPECT_EQ(send(t0 + 40ms).outer_header(), until(second_x));  // the page itself still may be
+  EXPECT_EQ(send(t0 + 40ms).outer_header(), until(second_x + 1));  // the page itself still may be
 }
 
 TEST_F(OuterCacheTest, AnswersToHeadAreNeverKept) {
@@ -189,7 +196,7 @@ TEST_F(OuterCacheTest, AnswersToHeadAreNeverKept) {
   const Sent head_hit = send(t0 + 10ms, {}, "HEAD");
   EXPECT_EQ(head_hit.outer_header(), "0");
   const Sent get_hit = send(t0 + 20ms);
-  EXPECT_EQ(get_hit.outer_header(), until(second_x));
+  EXPECT_EQ(get_hit.outer_header(), until(second_x + 1));
   EXPECT_EQ(get_hit.received.body, "page");
 }
 
@@ -201,7 +208,7 @@ TEST_F(OuterCacheTest, A304IsNeverKeptInAnyOrder) {
   EXPECT_EQ(on_miss.outer_header(), "0");
   const Sent plain = send(t0 + 10ms);
   EXPECT_EQ(plain.response->status(), 200);
-  EXPECT_EQ(plain.outer_header(), until(second_x));
+  EXPECT_EQ(plain.outer_header(), until(second_x + 1));
   const Sent on_hit = send(t0 + 20ms, conditional);
   ASSERT_EQ(on_hit.response->status(), 304);
   EXPECT_EQ(on_hit.outer_header(), "0");

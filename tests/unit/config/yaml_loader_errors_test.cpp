@@ -186,6 +186,9 @@ TEST(YamlLoaderErrorsTest, TheOuterCacheNeedsTheCacheStageToDecideForIt) {
   EXPECT_NO_THROW(load_config_text("pipeline: [access_log]\n"));  // outer off: no stage needed
   EXPECT_NO_THROW(load_config_text("cache: {outer: true, enabled: false}\n"));  // both levels off
   EXPECT_THAT(error_of("cache: {outer: true, outer_max_ttl: 500ms}\n"), ::testing::HasSubstr("cache.outer_max_ttl"));
+  EXPECT_EQ(error_of("cache:\n  outer: true\n  outer_max_ttl: 1500ms\n"),
+            "pscgi.yaml:3:3: cache.outer_max_ttl: cache.outer_max_ttl (1500ms) must be a whole number of seconds: "
+            "nginx counts no less");
 }
 
 }  // namespace
