@@ -160,7 +160,7 @@ expect_front_page() {
 }
 
 # The second level: within 4 s a repeat of the front page is answered by nginx's cache (its entries
-# live until the end of a second, at most cache.outer_max_ttl), and pscgi's X-Accel-Expires never
+# live until the end of the second after the one they were stored in: cache.outer_max_ttl 1 s), and pscgi's X-Accel-Expires never
 # reaches the client.
 expect_nginx_cache_hit() {
   local head
