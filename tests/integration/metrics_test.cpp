@@ -55,8 +55,18 @@ TEST(MetricsTest, TheExpositionPassesPromtoolAndPythonsParser) {
   Server server(dir, server_config());
   for (int i = 0; i < 20; ++i) ASSERT_EQ(scgi_get(server.socket(), "/hello?n=" + std::to_string(i)).status, 200);
 
-  const Reply reply = scgi_get(server.socket(), metrics_path);
+  // A worker counts a request once its answer is written, which may be a moment after the client
+  // has read it: the other worker can answer a scrape before the last hello shows. Wait for all 20.
+  Reply reply;
+  const bool all_counted = wait_until(
+      [&] {
+        reply = scgi_get(server.socket(), metrics_path);
+        return reply.status == 200 && sum_of(reply.body, "pscgi_requests_total{") >= 20 &&
+               sum_of(reply.body, "pscgi_request_duration_seconds_count") >= 20;
+      },
+      5s);
   ASSERT_EQ(reply.status, 200) << reply.raw;
+  EXPECT_TRUE(all_counted) << reply.body;
   EXPECT_EQ(reply.header("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
   EXPECT_EQ(reply.header("Cache-Control"), "no-store");
   const std::string exposition = dir.file("metrics.txt");
