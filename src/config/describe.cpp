@@ -16,6 +16,18 @@ std::vector<const Setting*> children_of(std::string_view parent) {
   return children;
 }
 
+// YAML limits an implicit key (`key: value`) to 1024 characters. An app option's name can be longer
+// once describe has quoted and escaped it: such a key is written as an explicit one (`? key`), so
+// that the description still loads back.
+void describe_option(std::string_view key, std::string_view value, std::string& out) {
+  constexpr std::size_t longest_implicit_key = 1000;
+  if (key.size() <= longest_implicit_key) {
+    out += fmt::format("  {}: {}\n", key, value);
+  } else {
+    out += fmt::format("  ? {}\n  : {}\n", key, value);
+  }
+}
+
 void describe_section(const Setting& section, const Config& config, std::string& out) {
   out += fmt::format("{}:\n", section.path);
   for (const Setting* child : children_of(section.path)) {
@@ -23,7 +35,7 @@ void describe_section(const Setting& section, const Config& config, std::string&
     out += fmt::format("  {}: {}\n", leaf_name(child->path), child->show(config));
   }
   if (section.show_extra) {
-    for (const auto& [key, value] : section.show_extra(config)) out += fmt::format("  {}: {}\n", key, value);
+    for (const auto& [key, value] : section.show_extra(config)) describe_option(key, value, out);
   }
 }
 

@@ -83,6 +83,15 @@ TEST(DescribeConfigTest, QuotesAppOptionsThatYamlWouldMisread) {
   EXPECT_EQ(app_values(again.app).at("one"), (std::pair<std::vector<std::string>, bool>{{"x"}, true}));
 }
 
+// Found by config_loader_fuzz: a name that escaping makes longer than YAML's 1024-character limit
+// on implicit keys.
+TEST(DescribeConfigTest, AnAppOptionWithAVeryLongNameLoadsBack) {
+  Config config = default_config();
+  config.app = AppSettings("demo", {{std::string(300, '\x0b') + "name", "v"}, {std::string(2000, 'k'), "w"}});
+  const Config again = load_config_text(describe_config(config));
+  EXPECT_EQ(app_values(again.app), app_values(config.app));
+}
+
 TEST(ConfigReferenceTest, HasAnEntryWithTheDefaultForEveryKey) {
   const std::string reference = render_config_reference();
   const Config defaults = default_config();
