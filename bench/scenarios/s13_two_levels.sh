@@ -21,8 +21,8 @@
 # may not keep, so with the lock every request for that URI waits for the one before it, and a
 # waiter looks again only every 500 ms.
 
-TWO_LEVELS_PAGES=1000
-TWO_LEVELS_TEMPLATE='/work?ms=2&page={}'
+# The pages and their URIs are scenario 11's (SURGE_PAGES, SURGE_TEMPLATE in s11_surge.sh, which
+# run.sh sources with every scenario).
 
 scenario_13() {
   banner "13. Two cache levels: the surge of scenario 11 through nginx's cache and pscgi's"
@@ -30,7 +30,7 @@ scenario_13() {
     note 13 "skipped: wrk is not installed (Debian package wrk)"
     return 0
   fi
-  local rep backend=(workers=2 ttl=10s "max_entries=$TWO_LEVELS_PAGES" metrics=on)
+  local rep backend=(workers=2 ttl=10s "max_entries=$SURGE_PAGES" metrics=on)
   start_pscgi s13-plain "${backend[@]}"
   start_pscgi s13-micro "${backend[@]}"
   start_pscgi s13-outer "${backend[@]}" outer=true
@@ -38,7 +38,7 @@ scenario_13() {
   read_outer_block
   MICROCACHE_INACTIVE=$OUTER_INACTIVE start_nginx s13-nginx s13-plain microcache:s13-micro \
     outer:s13-outer outer:s13-outer2 s13-outer outer-nolock:s13-outer
-  local -x ZIPF_PAGES=$TWO_LEVELS_PAGES ZIPF_TEMPLATE=$TWO_LEVELS_TEMPLATE
+  local -x ZIPF_PAGES=$SURGE_PAGES ZIPF_TEMPLATE=$SURGE_TEMPLATE
   # wrk's URL names only the server: the script draws each request's URI.
   local label='/work?ms=2' zipf=$TOOLS/wrk_zipf.lua
   for ((rep = 1; rep <= REPS; rep++)); do

@@ -64,9 +64,10 @@ std::size_t default_max_entries(const config::WorkerSettings& workers) noexcept;
 /// stored GET response itself, and runs a HEAD miss as GET (Exchange::replace_request) so that the
 /// full response is stored; the body is left out where the answer is written, not here.
 /// What it did is left on the exchange as a pipeline::CacheOutcome, and with cache.outer what an
-/// outer cache may do with the answer as a pipeline::OuterVerdict (a hit or a stored response may be
-/// kept as long as pscgi keeps it, at most outer_max_ttl; anything else not at all). With a scoreboard, its counters
-/// are published into the worker's slot (WorkerInfo::slot) after every request it sees.
+/// outer cache may do with the answer as a pipeline::OuterVerdict (a hit or a stored response for
+/// no longer than pscgi keeps it, and outer_max_ttl in nginx's count; anything else not at all).
+/// With a scoreboard, its counters are published into the worker's slot (WorkerInfo::slot) after
+/// every request it sees.
 class CacheStage final : public Stage {
  public:
   CacheStage(const config::CacheSettings& settings, const config::WorkerSettings& workers,
